@@ -1,0 +1,50 @@
+"""Shared command-line plumbing of ``tools/train.py``, ``tools/test.py`` and ``tools/test_lvis.py``."""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    """Add ``--work-dir``, ``--cfg-options`` and ``--launcher`` the way mmdet's tools do."""
+    parser.add_argument('--work-dir', help='folder for logs and checkpoints')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, xxx=yyy pairs, e.g. '
+        'model.roi_head.bbox_head.test_cfg.alpha=1.5 or key="[a,b]"')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+        help='job launcher (tools/dist_*.sh pass "pytorch")')
+    # torchrun passes LOCAL_RANK in the environment; older launchers pass --local-rank.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """Read ``args.config`` and apply ``--cfg-options``, ``--launcher`` and ``--work-dir``.
+
+    The work dir is, in order of priority: ``--work-dir``, the config's ``work_dir``,
+    ``./work_dirs/<config name>``.
+    """
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f'config file not found: {args.config}')
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    return cfg
+
+
+def build_runner(cfg: Config):
+    """Build the runner named by ``cfg.runner_type`` or mmengine's default ``Runner``."""
+    from mmengine.registry import RUNNERS
+    from mmengine.runner import Runner
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
