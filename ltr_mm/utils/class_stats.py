@@ -1,0 +1,217 @@
+"""Per-class training counts and the many / medium / few split, as plain data.
+
+Pure Python and numpy, no OpenMMLab import, so data tools can use it without the framework.
+A class is *many-shot* if it has more than ``many`` training images, *few-shot* if it has
+fewer than ``few`` and *medium-shot* otherwise (exactly ``many`` and exactly ``few`` are
+medium), the rule of the long-tailed classification literature (thresholds 100 and 20).
+
+A class-stats JSON file holds::
+
+    {"num_classes": 3, "classes": ["a", "b", "c"], "counts": [500, 100, 3], "total": 603,
+     "thresholds": {"many": 100, "few": 20},
+     "shots": {"many": [0], "medium": [1], "few": [2]}}
+
+Usage::
+
+    counts = counts_from_labels(labels, num_classes=3)
+    write_class_stats('data/x/class_stats.json', classes, counts)
+    stats = load_class_stats('data/x/class_stats.json')   # validated, ValueError if bad
+"""
+import json
+import reprlib
+from pathlib import Path
+from typing import Any, Dict, List, Sequence, Union
+
+import numpy as np
+
+PathLike = Union[str, Path]
+
+_REPR = reprlib.Repr()
+_REPR.maxlist = 8
+_REPR.maxstring = 60
+
+
+def _is_count(value: Any) -> bool:
+    """Whether ``value`` is a non-negative integer (``bool`` excluded)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 0
+
+
+def _check_thresholds(many: Any, few: Any) -> None:
+    """Raise ValueError unless ``0 <= few <= many`` are integers."""
+    if not (_is_count(many) and _is_count(few)) or few > many:
+        raise ValueError(f'thresholds need integers 0 <= few <= many, got many={many!r}, '
+                         f'few={few!r}')
+
+
+def _check_counts(counts: Sequence[Any]) -> List[int]:
+    """Return ``counts`` as a list of int; ValueError naming the first bad entry."""
+    for i, n in enumerate(counts):
+        if not _is_count(n):
+            raise ValueError(f'counts[{i}] = {n!r} is not a non-negative integer')
+    return [int(n) for n in counts]
+
+
+def split_shots(counts: Sequence[int], many: int = 100, few: int = 20) -> Dict[str, List[int]]:
+    """Split class indices into many / medium / few-shot groups.
+
+    Args:
+        counts: number of training images of each class.
+        many: a class with more than ``many`` images is many-shot. Defaults to 100.
+        few: a class with fewer than ``few`` images is few-shot. Defaults to 20.
+
+    Returns:
+        dict: ``{'many': [...], 'medium': [...], 'few': [...]}`` with ascending class indices;
+        ``few <= n <= many`` is medium.
+
+    Raises:
+        ValueError: if a count is negative or not an integer, or ``few > many``.
+    """
+    _check_thresholds(many, few)
+    counts = _check_counts(counts)
+    return {
+        'many': [i for i, n in enumerate(counts) if n > many],
+        'medium': [i for i, n in enumerate(counts) if few <= n <= many],
+        'few': [i for i, n in enumerate(counts) if n < few],
+    }
+
+
+def class_stats_dict(classes: Sequence[str], counts: Sequence[int], many: int = 100,
+                     few: int = 20) -> Dict[str, Any]:
+    """Build the class-stats record written by :func:`write_class_stats`.
+
+    Args:
+        classes: class names, index-aligned with ``counts``.
+        counts: number of training images of each class.
+        many: many-shot threshold (``n > many``). Defaults to 100.
+        few: few-shot threshold (``n < few``). Defaults to 20.
+
+    Returns:
+        dict: keys ``num_classes``, ``classes``, ``counts``, ``total``, ``thresholds`` and
+        ``shots`` (see :func:`split_shots`).
+
+    Raises:
+        ValueError: if the lengths differ, a name is not a string or a count is invalid.
+    """
+    if len(classes) != len(counts):
+        raise ValueError(f'{len(classes)} classes but {len(counts)} counts')
+    for i, name in enumerate(classes):
+        if not isinstance(name, str):
+            raise ValueError(f'classes[{i}] = {name!r} is not a string')
+    counts = _check_counts(counts)
+    return {
+        'num_classes': len(counts),
+        'classes': list(classes),
+        'counts': counts,
+        'total': sum(counts),
+        'thresholds': {'many': int(many), 'few': int(few)},
+        'shots': split_shots(counts, many, few),
+    }
+
+
+def write_class_stats(path: PathLike, classes: Sequence[str], counts: Sequence[int],
+                      many: int = 100, few: int = 20) -> Dict[str, Any]:
+    """Write a class-stats JSON file (parent folders are created).
+
+    Args:
+        path: output file.
+        classes: class names.
+        counts: number of training images of each class.
+        many: many-shot threshold. Defaults to 100.
+        few: few-shot threshold. Defaults to 20.
+
+    Returns:
+        dict: the record that was written.
+    """
+    stats = class_stats_dict(classes, counts, many, few)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stats, indent=2) + '\n', encoding='utf-8')
+    return stats
+
+
+def _bad(path: PathLike, field: str, value: Any, why: str) -> ValueError:
+    """Error naming the file, the field and the offending value."""
+    return ValueError(f'{path}: field {field!r} = {_REPR.repr(value)} {why}')
+
+
+def _validate(path: PathLike, raw: Any) -> Dict[str, Any]:
+    """Check a decoded class-stats record; return it rebuilt by :func:`class_stats_dict`."""
+    if not isinstance(raw, dict):
+        raise _bad(path, '<root>', raw, 'is not a JSON object')
+    for field in ('num_classes', 'classes', 'counts'):
+        if field not in raw:
+            raise _bad(path, field, None, 'is missing')
+    num, classes, counts = raw['num_classes'], raw['classes'], raw['counts']
+    if not _is_count(num):
+        raise _bad(path, 'num_classes', num, 'is not a non-negative integer')
+    for field, seq in (('classes', classes), ('counts', counts)):
+        if not isinstance(seq, list) or len(seq) != num:
+            raise _bad(path, field, seq, f'is not a list of num_classes={num} entries')
+    for i, name in enumerate(classes):
+        if not isinstance(name, str):
+            raise _bad(path, f'classes[{i}]', name, 'is not a string')
+    for i, n in enumerate(counts):
+        if not _is_count(n):
+            raise _bad(path, f'counts[{i}]', n, 'is not a non-negative integer')
+    thr = raw.get('thresholds', {'many': 100, 'few': 20})
+    if not isinstance(thr, dict) or set(thr) != {'many', 'few'}:
+        raise _bad(path, 'thresholds', thr, 'is not {"many": int, "few": int}')
+    try:
+        _check_thresholds(thr['many'], thr['few'])
+    except ValueError as err:
+        raise _bad(path, 'thresholds', thr, f'is invalid ({err})') from None
+    stats = class_stats_dict(classes, counts, thr['many'], thr['few'])
+    for field in ('total', 'shots'):
+        if field in raw and raw[field] != stats[field]:
+            raise _bad(path, field, raw[field], f'disagrees with counts ({stats[field]!r})')
+    return stats
+
+
+def load_class_stats(path: PathLike) -> Dict[str, Any]:
+    """Read and validate a class-stats JSON file.
+
+    ``thresholds`` may be absent (100 / 20 are used); ``total`` and ``shots`` are optional
+    but must agree with ``counts`` when present.
+
+    Args:
+        path: file written by :func:`write_class_stats` (or by hand).
+
+    Returns:
+        dict: the record as :func:`class_stats_dict` builds it.
+
+    Raises:
+        FileNotFoundError: if ``path`` does not exist.
+        ValueError: if the file is not valid JSON or a field is missing or invalid; the
+            message names the file, the field and the value.
+    """
+    text = Path(path).read_text(encoding='utf-8')
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f'{path}: not valid JSON ({err})') from None
+    return _validate(path, raw)
+
+
+def counts_from_labels(labels: Sequence[int], num_classes: int) -> List[int]:
+    """Count how many samples carry each label.
+
+    Args:
+        labels: integer labels in ``[0, num_classes)``.
+        num_classes: number of classes.
+
+    Returns:
+        list[int]: ``num_classes`` counts.
+
+    Raises:
+        ValueError: if a label is not an integer in ``[0, num_classes)``.
+    """
+    arr = np.asarray(labels)
+    if arr.size == 0:
+        return [0] * int(num_classes)
+    if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f'labels must be a 1-D sequence of integers, got {_REPR.repr(labels)}')
+    bad = (arr < 0) | (arr >= num_classes)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f'labels[{i}] = {int(arr[i])} is outside [0, {num_classes})')
+    return [int(n) for n in np.bincount(arr, minlength=num_classes)]
