@@ -1,6 +1,6 @@
 """Check that the OpenMMLab stack is inside the versions ltr_mm is built and tested for."""
 from importlib import metadata
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from packaging.version import Version
 
@@ -15,8 +15,13 @@ VERSION_WINDOWS: Dict[str, Tuple[str, str]] = {
 INSTALL_HINT = 'run `bash tools/install.sh` (or `make install`) from the ltr_mm checkout'
 
 
-def version_problems(windows: Dict[str, Tuple[str, str]] = VERSION_WINDOWS) -> List[str]:
-    """Return one readable line per package that is missing or outside its window."""
+def version_problems(windows: Optional[Dict[str, Tuple[str, str]]] = None) -> List[str]:
+    """Return one readable line per package that is missing or outside its window.
+
+    Args:
+        windows: package -> (minimum, exclusive maximum). Defaults to :data:`VERSION_WINDOWS`.
+    """
+    windows = VERSION_WINDOWS if windows is None else windows
     problems = []
     for package, (low, high) in windows.items():
         try:

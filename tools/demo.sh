@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The demo behind `make demo`: train a small detector and a small classifier on the embedded
+# long-tailed data, then print the LVIS results table and the many/medium/few accuracies.
+#   bash tools/demo.sh DET_CONFIG CLS_CONFIG OUT_DIR
+set -euo pipefail
+DET_CFG=${1:?usage: tools/demo.sh DET_CONFIG CLS_CONFIG OUT_DIR}
+CLS_CFG=${2:?usage: tools/demo.sh DET_CONFIG CLS_CONFIG OUT_DIR}
+OUT=${3:?usage: tools/demo.sh DET_CONFIG CLS_CONFIG OUT_DIR}
+PY=${PYTHON:-python3}
+# Validation runs once, in the test step below, not at the end of training as well.
+NO_VAL="train_cfg.val_interval=1000"
+mkdir -p "$OUT"
+start=$(date +%s)
+stamp() { echo "[demo $(( $(date +%s) - start ))s] $*"; }
+
+stamp "training the detector: $DET_CFG"
+"$PY" tools/train.py "$DET_CFG" --work-dir "$OUT/det" --cfg-options "$NO_VAL" > "$OUT/det_train.log" 2>&1 \
+  || { tail -n 40 "$OUT/det_train.log"; exit 1; }
+stamp "evaluating the detector (LVIS protocol)"
+"$PY" tools/test_lvis.py "$DET_CFG" "$(cat "$OUT/det/last_checkpoint")" --eval bbox segm \
+  --work-dir "$OUT/det" 2>&1 | tee "$OUT/det_test.log" | sed -n '/^| Type/,$p;/^#/p'
+stamp "training the classifier: $CLS_CFG"
+"$PY" tools/train.py "$CLS_CFG" --work-dir "$OUT/cls" --cfg-options "$NO_VAL" > "$OUT/cls_train.log" 2>&1 \
+  || { tail -n 40 "$OUT/cls_train.log"; exit 1; }
+stamp "evaluating the classifier (many / medium / few)"
+"$PY" tools/test.py "$CLS_CFG" "$(cat "$OUT/cls/last_checkpoint")" --work-dir "$OUT/cls" 2>&1 \
+  | tee "$OUT/cls_test.log" | sed -n '/^| /p'
+stamp "done; logs and checkpoints in $OUT/"
