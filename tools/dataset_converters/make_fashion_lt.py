@@ -1,0 +1,279 @@
+"""Build Fashion-MNIST-LT, a long-tailed classification set, from the Fashion-MNIST idx files.
+
+Class ``i`` (0-based, ``C`` = 10 classes) keeps ``n_i = floor(n_max * IF ** (-i / (C - 1)))``
+training images: the first ``n_i`` of a random permutation of that class's training indices,
+drawn class by class from one ``numpy.random.RandomState(seed)``. The defaults (``n_max`` 5000,
+IF 100, seed 0) keep [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50] = 12,406 images. The
+balanced 10,000-image test split is copied untouched.
+
+Usage::
+
+    python tools/dataset_converters/make_fashion_lt.py                  # IF 100 defaults
+    python tools/dataset_converters/make_fashion_lt.py --imb-factor 10 \\
+        --out data/fashion_mnist_lt_r10
+
+Output (paths relative to ``--out``)::
+
+    train/<class_dir>/<orig_index:05d>.png    28x28 grey PNG; orig_index = index in the split
+    test/<class_dir>/<orig_index:05d>.png
+    meta/train.txt, meta/test.txt             "relative/path label" per line
+    annotations/train.json, annotations/test.json
+    class_stats.json                          training counts and many/medium/few split
+    picked_indices.json                       {"seed", "imb_factor", "n_max",
+                                               "indices": {class: [orig indices]}}
+
+``annotations/*.json`` hold ``{"annotations": [{"image_id", "fpath", "im_height", "im_width",
+"category_id"}], "num_classes": 10}``: ``image_id`` is the index of the image in its
+Fashion-MNIST split, ``fpath`` is relative to ``--out`` and ``category_id`` is the 0-based
+class. In ``picked_indices.json`` each class lists its indices in permutation order. The same
+arguments always give byte-identical files. ``--overwrite`` removes an earlier build (only the
+paths listed above) before writing.
+"""
+import argparse
+import gzip
+import importlib.util
+import json
+import math
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from PIL import Image
+from tqdm import tqdm
+
+DEFAULT_SRC = '/usr/share/datasets/fashion-mnist'
+CLASSES = ('t-shirt_top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt',
+           'sneaker', 'bag', 'ankle_boot')
+SPLIT_FILES = {
+    'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
+    'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'),
+}
+OUTPUTS = ('train', 'test', 'meta', 'annotations', 'class_stats.json', 'picked_indices.json')
+INSTALL_HINT = ('install the Debian package (apt-get install dataset-fashion-mnist) or pass '
+                '--src with a folder holding the Fashion-MNIST idx files')
+
+
+def _load_class_stats() -> ModuleType:
+    """Load ``ltr_mm/utils/class_stats.py`` by path, so the OpenMMLab stack is not imported."""
+    path = Path(__file__).resolve().parents[2] / 'ltr_mm' / 'utils' / 'class_stats.py'
+    spec = importlib.util.spec_from_file_location('ltr_mm_class_stats', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """Read an idx file (gzip-compressed or not) into a uint8 array.
+
+    Args:
+        path: idx file; byte 3 holds the number of dimensions, then one big-endian uint32 per
+            dimension, then the uint8 payload.
+
+    Returns:
+        np.ndarray: array of the stored shape.
+    """
+    raw = path.read_bytes()
+    if raw[:2] == b'\x1f\x8b':
+        raw = gzip.decompress(raw)
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        raise ValueError(f'{path}: not a uint8 idx file')
+    ndim = raw[3]
+    shape = tuple(int(d) for d in np.frombuffer(raw, '>u4', count=ndim, offset=4))
+    payload = np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim)
+    if payload.size != math.prod(shape):
+        raise ValueError(f'{path}: payload has {payload.size} bytes, shape {shape} needs '
+                         f'{math.prod(shape)}')
+    return payload.reshape(shape)
+
+
+def _find(src: Path, stem: str) -> Path:
+    """Return ``src/stem.gz`` or ``src/stem``; FileNotFoundError with a hint if neither."""
+    for name in (stem + '.gz', stem):
+        if (src / name).is_file():
+            return src / name
+    raise FileNotFoundError(f'Fashion-MNIST file {src / stem}[.gz] not found: {INSTALL_HINT}')
+
+
+def load_split(src: Path, split: str) -> Tuple[np.ndarray, np.ndarray]:
+    """Load one Fashion-MNIST split.
+
+    Args:
+        src: folder with the idx files.
+        split: ``'train'`` or ``'test'``.
+
+    Returns:
+        tuple: images ``(N, 28, 28)`` uint8 and labels ``(N,)`` int64.
+    """
+    if not src.is_dir():
+        raise FileNotFoundError(f'Fashion-MNIST folder {src} not found: {INSTALL_HINT}')
+    image_stem, label_stem = SPLIT_FILES[split]
+    images = read_idx(_find(src, image_stem))
+    labels = read_idx(_find(src, label_stem)).astype(np.int64)
+    if images.ndim != 3 or labels.shape != images.shape[:1]:
+        raise ValueError(f'{src}: {split} images {images.shape} and labels {labels.shape} '
+                         'do not match')
+    return images, labels
+
+
+def lt_counts(n_max: int, imb_factor: float, num_classes: int) -> List[int]:
+    """Per-class image counts ``floor(n_max * imb_factor ** (-i / (num_classes - 1)))``.
+
+    The power is taken on ``1 / imb_factor`` and values within 1e-9 of an integer are rounded
+    to it, so floating-point error never drops an exact count by one.
+
+    Args:
+        n_max: images of the head class 0.
+        imb_factor: ratio between the head and the tail count (>= 1).
+        num_classes: number of classes (>= 2).
+
+    Returns:
+        list[int]: counts, non-increasing.
+    """
+    if imb_factor < 1 or num_classes < 2 or n_max < 1:
+        raise ValueError(f'need imb_factor >= 1, num_classes >= 2, n_max >= 1; got '
+                         f'{imb_factor}, {num_classes}, {n_max}')
+    counts = []
+    for i in range(num_classes):
+        value = n_max * (1.0 / imb_factor)**(i / (num_classes - 1))
+        nearest = round(value)
+        counts.append(int(nearest if abs(value - nearest) < 1e-9 else math.floor(value)))
+    return counts
+
+
+def pick_indices(labels: np.ndarray, counts: Sequence[int], seed: int) -> List[np.ndarray]:
+    """Keep the first ``counts[c]`` of a seeded permutation of each class's indices.
+
+    Args:
+        labels: training labels.
+        counts: images to keep per class.
+        seed: seed of the single ``RandomState`` used for all classes, in class order.
+
+    Returns:
+        list[np.ndarray]: kept indices per class, in permutation order.
+    """
+    rng = np.random.RandomState(seed)
+    picked = []
+    for cls, n in enumerate(counts):
+        idx = np.flatnonzero(labels == cls)
+        if n > idx.size:
+            raise ValueError(f'class {CLASSES[cls]} has {idx.size} images, {n} requested')
+        rng.shuffle(idx)
+        picked.append(idx[:n].copy())
+    return picked
+
+
+def _write_split(out: Path, split: str, images: np.ndarray, labels: np.ndarray,
+                 indices: Sequence[int]) -> List[Tuple[str, int, int]]:
+    """Save the images of one split as PNG; return ``(relpath, label, index)`` rows."""
+    rows = []
+    for cls in CLASSES:
+        (out / split / cls).mkdir(parents=True, exist_ok=True)
+    for i in tqdm(indices, desc=f'{split} images', unit='img'):
+        label = int(labels[i])
+        rel = f'{split}/{CLASSES[label]}/{int(i):05d}.png'
+        Image.fromarray(images[i], mode='L').save(out / rel)
+        rows.append((rel, label, int(i)))
+    return rows
+
+
+def _write_lists(out: Path, split: str, rows: Sequence[Tuple[str, int, int]],
+                 size: Tuple[int, int]) -> None:
+    """Write ``meta/<split>.txt`` and ``annotations/<split>.json`` for the saved rows."""
+    (out / 'meta').mkdir(parents=True, exist_ok=True)
+    (out / 'annotations').mkdir(parents=True, exist_ok=True)
+    lines = ''.join(f'{rel} {label}\n' for rel, label, _ in rows)
+    (out / 'meta' / f'{split}.txt').write_text(lines, encoding='utf-8')
+    anns = [dict(image_id=idx, fpath=rel, im_height=size[0], im_width=size[1],
+                 category_id=label) for rel, label, idx in rows]
+    text = json.dumps({'annotations': anns, 'num_classes': len(CLASSES)})
+    (out / 'annotations' / f'{split}.json').write_text(text + '\n', encoding='utf-8')
+
+
+def _prepare_out(out: Path, overwrite: bool) -> None:
+    """Refuse to mix with an earlier build unless ``overwrite``; then remove its outputs."""
+    existing = [out / name for name in OUTPUTS if (out / name).exists()]
+    if existing and not overwrite:
+        raise FileExistsError(f'{existing[0]} already exists; pass --overwrite to rebuild '
+                              f'{out} or choose another --out')
+    for path in existing:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def build(src: Path, out: Path, imb_factor: float = 100, n_max: int = 5000, seed: int = 0,
+          max_test: Optional[int] = None, overwrite: bool = False) -> Dict[str, List[int]]:
+    """Build Fashion-MNIST-LT; see the module docstring for the layout.
+
+    Args:
+        src: folder with the Fashion-MNIST idx files.
+        out: output folder.
+        imb_factor: head / tail ratio. Defaults to 100.
+        n_max: training images of class 0. Defaults to 5000.
+        seed: permutation seed. Defaults to 0.
+        max_test: keep only the first ``max_test`` test images. Defaults to all.
+        overwrite: remove an earlier build in ``out`` first. Defaults to False.
+
+    Returns:
+        dict: ``{'train_counts': [...], 'test_counts': [...]}``.
+    """
+    if max_test is not None and max_test < 0:
+        raise ValueError(f'--max-test must be >= 0, got {max_test}')
+    cs = _load_class_stats()
+    train_images, train_labels = load_split(src, 'train')
+    test_images, test_labels = load_split(src, 'test')
+    counts = lt_counts(n_max, imb_factor, len(CLASSES))
+    picked = pick_indices(train_labels, counts, seed)
+    _prepare_out(out, overwrite)
+    train_order = [int(i) for idx in picked for i in sorted(idx)]
+    rows = _write_split(out, 'train', train_images, train_labels, train_order)
+    _write_lists(out, 'train', rows, train_images.shape[1:])
+    test_order = range(len(test_labels) if max_test is None else min(max_test, len(test_labels)))
+    rows = _write_split(out, 'test', test_images, test_labels, test_order)
+    _write_lists(out, 'test', rows, test_images.shape[1:])
+    cs.write_class_stats(out / 'class_stats.json', CLASSES, counts)
+    record = dict(seed=seed, imb_factor=imb_factor, n_max=n_max,
+                  indices={cls: [int(i) for i in idx] for cls, idx in zip(CLASSES, picked)})
+    (out / 'picked_indices.json').write_text(json.dumps(record) + '\n', encoding='utf-8')
+    test_counts = cs.counts_from_labels(test_labels[list(test_order)], len(CLASSES))
+    return {'train_counts': counts, 'test_counts': test_counts}
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """Command-line arguments."""
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--src', default=DEFAULT_SRC, help='folder with the idx files')
+    parser.add_argument('--out', default='data/fashion_mnist_lt', help='output folder')
+    parser.add_argument('--imb-factor', type=float, default=100, help='head / tail ratio')
+    parser.add_argument('--n-max', type=int, default=5000, help='images of the head class')
+    parser.add_argument('--seed', type=int, default=0, help='permutation seed')
+    parser.add_argument('--max-test', type=int, default=None,
+                        help='keep only the first N test images (default: all 10,000)')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='remove an earlier build in --out first')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = parse_args(argv)
+    imb = int(args.imb_factor) if float(args.imb_factor).is_integer() else args.imb_factor
+    try:
+        result = build(Path(args.src), Path(args.out), imb, args.n_max, args.seed,
+                       args.max_test, args.overwrite)
+    except (FileNotFoundError, FileExistsError, ValueError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 1
+    train = result['train_counts']
+    print(f'{args.out}: {sum(train)} train images {train}, '
+          f'{sum(result["test_counts"])} test images')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
