@@ -78,7 +78,7 @@ else
     grep -q -- '-std=c++20' "$src/setup.py" || fail "could not raise the C++ standard in $src/setup.py"
     (cd "$src" && MMCV_WITH_OPS=1 FORCE_CUDA=${FORCE_CUDA:-0} MAX_JOBS=${MAX_JOBS:-$(nproc)} \
       "$PY" -m pip wheel --disable-pip-version-check --no-build-isolation --no-deps -v \
-      -w "$CACHE" . 2>&1 | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|error|Error|Created wheel' || true)
+      -w "$CACHE" . 2>&1 | grep --line-buffered -E '^\s*\[[0-9]+/[0-9]+\]|error:|Error|Created wheel' || true)
     wheel_file=$(ls "$CACHE"/mmcv-2.1.0-*.whl 2>/dev/null | head -n 1 || true)
     [ -n "$wheel_file" ] || fail "mmcv 2.1.0 did not build; rerun with the build log: cd $src && MMCV_WITH_OPS=1 $PY -m pip wheel --no-build-isolation --no-deps -v ."
     rm -rf "$build"
@@ -102,7 +102,7 @@ else
   have faster-coco-eval
 fi
 
-step "test and tool requirements (pytest, tqdm, matplotlib, fvcore-free flop counter)"
+step "test and tool requirements (pytest, tqdm, matplotlib)"
 if "$PY" -c 'import pytest, tqdm, matplotlib' 2>/dev/null; then
   echo "    present"
 else
@@ -110,10 +110,11 @@ else
 fi
 
 step "ltr_mm (editable)"
-if "$PY" -c 'import ltr_mm, os, sys; sys.exit(os.path.realpath(os.path.dirname(ltr_mm.__file__)) != os.path.realpath(sys.argv[1]))' "$ROOT/ltr_mm" 2>/dev/null; then
+# Checked from / so that a checkout in the current folder does not pass for an install.
+if (cd / && "$PY" -c 'import ltr_mm, os, sys; sys.exit(os.path.realpath(os.path.dirname(ltr_mm.__file__)) != os.path.realpath(sys.argv[1]))' "$ROOT/ltr_mm") 2>/dev/null; then
   echo "    ltr_mm already installed from $ROOT"
 else
   "${PIP[@]}" --no-build-isolation --no-deps -e "$ROOT"
 fi
-"$PY" -c 'import ltr_mm; print("    ltr_mm", ltr_mm.__version__, "ready")'
+(cd / && "$PY" -c 'import ltr_mm; print("    ltr_mm", ltr_mm.__version__, "ready")')
 trap - ERR

@@ -9,7 +9,9 @@ import argparse
 import os.path as osp
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
-from ltr_mm.utils.cli import add_common_args, build_runner, load_config
+from mmengine.dist import is_main_process
+
+from ltr_mm.utils.cli import add_common_args, build_runner, format_metrics, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -34,7 +36,9 @@ def main() -> None:
         evaluator = cfg.test_evaluator
         cfg.test_evaluator = (list(evaluator) if isinstance(evaluator, (list, tuple))
                               else [evaluator]) + [dump]
-    build_runner(cfg).test()
+    metrics = build_runner(cfg).test()
+    if is_main_process():
+        print(format_metrics(metrics), flush=True)
 
 
 if __name__ == '__main__':

@@ -3,6 +3,8 @@ import argparse
 import os
 import os.path as osp
 
+import torch
+
 from mmengine.config import Config, DictAction
 
 
@@ -38,7 +40,28 @@ def load_config(args: argparse.Namespace) -> Config:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.launcher == 'pytorch' and not torch.cuda.is_available():
+        setup_cpu_distributed(cfg)
     return cfg
+
+
+def setup_cpu_distributed(cfg: Config) -> None:
+    """Run a torchrun job on CPUs: gloo process group, DDP without device ids.
+
+    mmengine's launcher calls ``torch.cuda.set_device`` and wraps the model with
+    ``device_ids=[LOCAL_RANK]``; neither works without a GPU. The process group is created
+    here with gloo (the runner then finds it initialised) and the DDP wrapper gets
+    ``device_ids=None``, which is what DDP expects for CPU modules.
+    """
+    import torch.distributed as torch_dist
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+    if not torch_dist.is_initialized():
+        torch_dist.init_process_group(backend='gloo')
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel', broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False))
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
 
 
 def build_runner(cfg: Config):
@@ -48,3 +71,12 @@ def build_runner(cfg: Config):
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)
+
+
+def format_metrics(metrics: dict) -> str:
+    """A two-column markdown table of the metrics a runner returned."""
+    rows = ['| metric | value |', '|---|---|']
+    for key, value in metrics.items():
+        text = f'{value:.4f}' if isinstance(value, float) else str(value)
+        rows.append(f'| {key} | {text} |')
+    return '\n'.join(rows)

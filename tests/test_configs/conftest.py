@@ -1,0 +1,30 @@
+"""Tiny copies of the embedded data sets, built once per test session by the real tools."""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+FASHION_SRC = '/usr/share/datasets/fashion-mnist'
+
+
+def _run(*args):
+    proc = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+@pytest.fixture(scope='session')
+def tiny_fashion_lt(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp('fashion_mnist_lt'))
+    _run('tools/dataset_converters/make_fashion_lt.py', '--src', FASHION_SRC, '--out', out,
+         '--n-max', '300', '--imb-factor', '10', '--max-test', '200')
+    return out
+
+
+@pytest.fixture(scope='session')
+def tiny_fashion_lvis(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp('fashion_lvis'))
+    _run('tools/dataset_converters/make_lt_detection.py', '--src', FASHION_SRC, '--out', out,
+         '--tiny')
+    return out
