@@ -35,7 +35,7 @@ def upstream_names():
 def test_upstream_names_are_collected(upstream_names):
     # The collision check below is only meaningful if the upstream set is really populated.
     for name in ('FasterRCNN', 'ImageClassifier', 'LVISMetric', 'ClassAwareSampler',
-                 'ClassBalancedDataset', 'CrossEntropyLoss', 'RoIAlign', 'LoadImageFromFile'):
+                 'ClassBalancedDataset', 'CrossEntropyLoss', 'DCNv2', 'LoadImageFromFile'):
         assert name in upstream_names
     assert len(upstream_names) > 500
 

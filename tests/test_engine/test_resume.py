@@ -49,7 +49,8 @@ val_evaluator = None
 test_dataloader = None
 test_cfg = None
 test_evaluator = None
-param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[1], gamma=0.5)]
+param_scheduler = [
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=2, milestones=[1], gamma=0.5)]
 train_cfg = dict(max_epochs=2, val_interval=100)
 default_hooks = dict(checkpoint=dict(interval=1), logger=dict(interval=1))
 randomness = dict(seed=0)
