@@ -12,11 +12,11 @@ install:
 
 data/fashion_mnist_lt/class_stats.json:
 	$(PYTHON) tools/dataset_converters/make_fashion_lt.py \
-	    --src "$$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out data/fashion_mnist_lt
+	    --src "$$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out data/fashion_mnist_lt --overwrite
 
 data/fashion_lvis/annotations/lvis_v1_val.json:
 	$(PYTHON) tools/dataset_converters/make_lt_detection.py \
-	    --src "$$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out data/fashion_lvis
+	    --src "$$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out data/fashion_lvis --overwrite
 
 data: install data/fashion_mnist_lt/class_stats.json data/fashion_lvis/annotations/lvis_v1_val.json
 

@@ -4,7 +4,7 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, ConfigDict
 from mmengine.registry import DefaultScope
 
 import ltr_mm  # noqa: F401
@@ -49,7 +49,7 @@ def test_config_builds(path):
     for key in ('val_evaluator', 'test_evaluator'):
         assert registry.METRICS.get(cfg[key].type) is not None, (key, cfg[key].type)
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
-        model = registry.MODELS.build(_no_pretrained(cfg.model.to_dict()))
+        model = registry.MODELS.build(ConfigDict(_no_pretrained(cfg.model.to_dict())))
     assert sum(p.numel() for p in model.parameters()) > 0
     if cfg.default_scope == 'mmdet':
         heads = model.roi_head.bbox_head
