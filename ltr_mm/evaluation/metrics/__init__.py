@@ -1,0 +1,1 @@
+from .shot_accuracy import ShotAccuracy  # noqa: F401

@@ -1,0 +1,1 @@
+from .resnet_cifar_ldam import ResNetCifarLDAM  # noqa: F401
