@@ -1,0 +1,18 @@
+"""Framework-free evaluation code: numpy and faster-coco-eval only, no OpenMMLab import."""
+from .lvis_detections import (LVISDetections, concat_detections, empty_detections,
+                              top_k_per_image)
+from .lvis_eval import (IOU_TYPES, SEGM_AREAS, LVISEvalResult, evaluate_lvis,
+                        select_detections)
+from .lvis_gt import LVISGroundTruth
+from .lvis_proposals import evaluate_proposals
+from .lvis_results_io import (RESULTS_FORMAT, detections_from_records, dump_detections_json,
+                              iter_json_array, load_detections, load_raw_results,
+                              save_raw_results)
+
+__all__ = [
+    'IOU_TYPES', 'LVISDetections', 'LVISEvalResult', 'LVISGroundTruth', 'RESULTS_FORMAT',
+    'SEGM_AREAS', 'concat_detections', 'detections_from_records', 'dump_detections_json',
+    'empty_detections', 'evaluate_lvis', 'evaluate_proposals', 'iter_json_array',
+    'load_detections', 'load_raw_results', 'save_raw_results', 'select_detections',
+    'top_k_per_image'
+]

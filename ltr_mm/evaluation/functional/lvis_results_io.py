@@ -1,0 +1,189 @@
+"""Reading and writing detections: LVIS/COCO results json and ltr_mm's raw results pickle.
+
+Raw results are one record per image, as :class:`~ltr_mm.evaluation.FastLVISMetric`
+collects them: ``img_id``, ``bboxes`` (``(N, 4)`` ``x1, y1, x2, y2``), ``scores``, ``labels``
+(dataset label indices) and, for instance segmentation, ``masks`` (compressed RLE ``counts``
+bytes, or RLE dicts), ``mask_size`` (``(h, w)``) and optionally ``mask_scores``. The pickle
+written by ``tools/test_lvis.py --out`` holds ``{'format': RESULTS_FORMAT, 'ann_file': ...,
+'label_to_cat_id': [...], 'results': [records]}``.
+"""
+import json
+import os.path as osp
+import pickle
+import re
+from array import array
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from .lvis_detections import LVISDetections, concat_detections, empty_detections
+
+RESULTS_FORMAT = 'ltr_mm.lvis_raw_results.v1'
+_SKIP = re.compile(r'[\s,]*')
+
+
+def iter_json_array(path: str, chunk_chars: int = 1 << 24) -> Iterator[Any]:
+    """Yield the elements of the top-level json array in ``path`` one at a time.
+
+    Reads ``chunk_chars`` characters at a time, so the whole file text and all parsed
+    elements are never in memory together.
+    """
+    decode = json.JSONDecoder().raw_decode
+    with open(path) as f:
+        buf = f.read(chunk_chars)
+        pos = _SKIP.match(buf).end()
+        if buf[pos:pos + 1] != '[':
+            raise ValueError(f'{path}: expected a json list of detections, found '
+                             f'{buf[pos:pos + 20]!r} at the start')
+        pos, eof = pos + 1, False
+        while True:
+            pos = _SKIP.match(buf, pos).end()
+            if buf[pos:pos + 1] == ']':
+                return
+            try:
+                obj, pos = decode(buf, pos)
+            except json.JSONDecodeError as err:
+                if eof:
+                    raise ValueError(f'{path}: invalid json near {buf[pos:pos + 60]!r}: '
+                                     f'{err.msg}') from None
+                more = f.read(chunk_chars)
+                eof = not more
+                buf, pos = buf[pos:] + more, 0
+                continue
+            yield obj
+
+
+def _read_detection(det: Dict[str, Any], cols: Dict[str, Any], with_bbox: bool,
+                    with_masks: bool) -> None:
+    cols['img'].append(det['image_id'])
+    cols['cat'].append(det['category_id'])
+    cols['score'].append(det['score'])
+    if with_bbox:
+        box = det.get('bbox')
+        cols['bbox'].extend(box if box is not None else (np.nan,) * 4)
+    if with_masks:
+        rle = det['segmentation']
+        if not isinstance(rle, dict) or not isinstance(rle.get('counts'), (str, bytes)):
+            raise TypeError('"segmentation" must be compressed RLE {"size": [h, w], '
+                            f'"counts": str}}, got {type(rle).__name__}')
+        cols['counts'].append(rle['counts'])
+        cols['size'].extend(rle['size'])
+
+
+def _as_array(values: array, dtype: type) -> np.ndarray:
+    """A numpy view of an ``array.array`` (no copy)."""
+    return np.frombuffer(values, dtype) if len(values) else np.zeros(0, dtype)
+
+
+def load_detections(source: Union[str, List[Dict[str, Any]]], with_bbox: bool = True,
+                    with_masks: bool = False) -> LVISDetections:
+    """Read LVIS/COCO-format detections from a results json file or a list of dicts.
+
+    Args:
+        source: path of a results json (a list of ``{image_id, category_id, score, bbox,
+            segmentation}``) or that list itself.
+        with_bbox: read ``bbox`` (``[x, y, w, h]``; NaN where a record has none).
+        with_masks: read ``segmentation`` (compressed RLE only, as LVIS requires).
+    """
+    name = source if isinstance(source, str) else 'results'
+    if isinstance(source, str) and not osp.isfile(source):
+        raise FileNotFoundError(f'results file not found: {source}')
+    records = iter_json_array(source) if isinstance(source, str) else iter(source)
+    cols = dict(img=array('q'), cat=array('q'), score=array('d'), bbox=array('d'),
+                counts=[], size=array('q'))
+    for i, det in enumerate(records):
+        try:
+            _read_detection(det, cols, with_bbox, with_masks)
+        except (KeyError, TypeError, ValueError) as err:
+            field = f'"{err.args[0]}" is missing' if isinstance(err, KeyError) else err
+            raise ValueError(f'{name}: detection [{i}]: field {field} '
+                             f'(record {str(det)[:200]})') from None
+    n = len(cols['img'])
+    return LVISDetections(
+        _as_array(cols['img'], np.int64), _as_array(cols['cat'], np.int64),
+        _as_array(cols['score'], np.float64),
+        _as_array(cols['bbox'], np.float64).reshape(n, 4) if with_bbox else None,
+        cols['counts'] if with_masks else None,
+        _as_array(cols['size'], np.int64).reshape(n, 2) if with_masks else None)
+
+
+def dump_detections_json(dets: LVISDetections, path: str, with_masks: bool,
+                         chunk: int = 20000) -> str:
+    """Write ``dets`` as an LVIS results json (``bbox`` always, ``segmentation`` if asked)."""
+    with open(path, 'w') as f:
+        f.write('[')
+        for start in range(0, len(dets), chunk):
+            idx = np.arange(start, min(start + chunk, len(dets)))
+            rows = [dict(image_id=i, category_id=c, bbox=b, score=s) for i, c, b, s in zip(
+                dets.image_ids[idx].tolist(), dets.category_ids[idx].tolist(),
+                dets.bboxes[idx].tolist(), dets.scores[idx].tolist())]
+            if with_masks:
+                for row, i, size in zip(rows, idx.tolist(), dets.mask_sizes[idx].tolist()):
+                    counts = dets.masks[i]
+                    row['segmentation'] = dict(size=size, counts=counts.decode('ascii') if
+                                               isinstance(counts, bytes) else counts)
+            f.write((',' if start else '') + json.dumps(rows)[1:-1])
+        f.write(']')
+    return path
+
+
+def detections_from_records(records: Sequence[Dict[str, Any]], label_to_cat_id: np.ndarray,
+                            with_masks: bool) -> Tuple[LVISDetections, Optional[np.ndarray]]:
+    """Flatten per-image raw results; returns the detections and the mask scores (if any).
+
+    Boxes go from ``x1, y1, x2, y2`` to ``x, y, w, h`` in float64; labels become category
+    ids through ``label_to_cat_id``.
+    """
+    parts, mask_scores = [], []
+    for rec in records:
+        boxes = np.asarray(rec['bboxes'], dtype=np.float64).reshape(-1, 4)
+        labels = np.asarray(rec['labels'], dtype=np.int64)
+        if len(labels) and (labels.min() < 0 or labels.max() >= len(label_to_cat_id)):
+            raise ValueError(f'results of image {rec["img_id"]}: field "labels" holds '
+                             f'{int(labels.max())}, but the annotation file has only '
+                             f'{len(label_to_cat_id)} categories')
+        masks = sizes = None
+        if with_masks:
+            masks = [m['counts'] if isinstance(m, dict) else m for m in rec['masks']]
+            size = rec.get('mask_size') or rec['masks'][0]['size'] if masks else (0, 0)
+            sizes = np.tile(np.asarray(size, dtype=np.int64), (len(masks), 1))
+            mask_scores.append(np.asarray(rec.get('mask_scores', rec['scores']), np.float64))
+        parts.append(LVISDetections(
+            np.full(len(labels), int(rec['img_id']), dtype=np.int64), label_to_cat_id[labels],
+            np.asarray(rec['scores'], dtype=np.float64),
+            np.concatenate([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]], axis=1), masks, sizes))
+    if not parts:
+        return empty_detections(True, with_masks), np.zeros(0) if with_masks else None
+    return concat_detections(parts), np.concatenate(mask_scores) if with_masks else None
+
+
+def save_raw_results(path: str, records: List[Dict[str, Any]], label_to_cat_id: Sequence[int],
+                     ann_file: str) -> str:
+    """Pickle raw per-image results together with the label -> category id map."""
+    with open(path, 'wb') as f:
+        pickle.dump(dict(format=RESULTS_FORMAT, ann_file=ann_file,
+                         label_to_cat_id=[int(c) for c in label_to_cat_id], results=records),
+                    f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def load_raw_results(path: str,
+                     label_to_cat_id: np.ndarray) -> Tuple[List[Dict[str, Any]], np.ndarray]:
+    """Read a raw results pickle: ltr_mm's own, or mmdet ``DumpDetResults`` output.
+
+    mmdet pickles carry no label map, so labels are read with ``label_to_cat_id`` (the
+    annotation file's categories in file order, the order mmdet's LVIS datasets use).
+    """
+    with open(path, 'rb') as f:
+        data = pickle.load(f)
+    if isinstance(data, dict) and data.get('format') == RESULTS_FORMAT:
+        return data['results'], np.asarray(data['label_to_cat_id'], dtype=np.int64)
+    if isinstance(data, list) and (not data or 'pred_instances' in data[0]):
+        records = []
+        for sample in data:
+            pred = {k: (v.numpy() if hasattr(v, 'numpy') else v)
+                    for k, v in sample['pred_instances'].items()}
+            records.append(dict(pred, img_id=sample['img_id']))
+        return records, label_to_cat_id
+    raise ValueError(f'{path}: not a raw results pickle (expected "format": '
+                     f'"{RESULTS_FORMAT}" or a list of data samples with "pred_instances")')
