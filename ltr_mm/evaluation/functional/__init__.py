@@ -5,14 +5,17 @@ from .lvis_eval import (IOU_TYPES, SEGM_AREAS, LVISEvalResult, evaluate_lvis,
                         select_detections)
 from .lvis_gt import LVISGroundTruth
 from .lvis_proposals import evaluate_proposals
+from .lvis_table import (category_table, format_lvis_results, lvis_table,
+                         plot_ap_by_frequency, print_lvis_results)
 from .lvis_results_io import (RESULTS_FORMAT, detections_from_records, dump_detections_json,
                               iter_json_array, load_detections, load_raw_results,
                               save_raw_results)
 
 __all__ = [
     'IOU_TYPES', 'LVISDetections', 'LVISEvalResult', 'LVISGroundTruth', 'RESULTS_FORMAT',
-    'SEGM_AREAS', 'concat_detections', 'detections_from_records', 'dump_detections_json',
-    'empty_detections', 'evaluate_lvis', 'evaluate_proposals', 'iter_json_array',
-    'load_detections', 'load_raw_results', 'save_raw_results', 'select_detections',
-    'top_k_per_image'
+    'SEGM_AREAS', 'category_table', 'concat_detections', 'detections_from_records',
+    'dump_detections_json', 'empty_detections', 'evaluate_lvis', 'evaluate_proposals',
+    'format_lvis_results', 'iter_json_array', 'load_detections', 'load_raw_results',
+    'lvis_table', 'plot_ap_by_frequency', 'print_lvis_results', 'save_raw_results',
+    'select_detections', 'top_k_per_image'
 ]

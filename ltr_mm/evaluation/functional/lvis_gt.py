@@ -26,6 +26,7 @@ class LVISGroundTruth:
         img_ids: images to evaluate. Defaults to every image of the file.
 
     Attributes:
+        dataset: the parsed annotation file (shared, never modified).
         images: image records of the evaluated images, sorted by id.
         annotations: annotation records of those images with ``area > 0``.
         categories: every category record, sorted by id.
@@ -38,7 +39,7 @@ class LVISGroundTruth:
 
     def __init__(self, dataset: Json, source: str = '<dict>',
                  img_ids: Optional[Sequence[int]] = None) -> None:
-        self.source = source
+        self.source, self.dataset = source, dataset
         for key in ('images', 'annotations', 'categories'):
             if not isinstance(dataset.get(key), list):
                 raise ValueError(f'{source}: field "{key}" is missing or not a list')
@@ -79,6 +80,10 @@ class LVISGroundTruth:
         with open(path) as f:
             dataset = json.load(f)
         return cls(dataset, source=path, img_ids=img_ids)
+
+    def subset(self, img_ids: Sequence[int]) -> 'LVISGroundTruth':
+        """The same annotation file seen through ``img_ids`` instead."""
+        return LVISGroundTruth(self.dataset, source=self.source, img_ids=img_ids)
 
     @property
     def frequencies(self) -> List[str]:

@@ -49,7 +49,8 @@ def lvis_table(metrics: Mapping[str, float], max_dets: int = 300) -> str:
 def proposal_table(metrics: Mapping[str, float]) -> str:
     """The recall table of a class-agnostic proposal evaluation (``AR@n``, ``ARs@n``...)."""
     lines = [HEADER]
-    for key in sorted(metrics, key=lambda k: ('ARsml'.find(k[2]) if k[2] != '@' else -1,
+    keys = [k for k in metrics if k.startswith('AR') and '@' in k]
+    for key in sorted(keys, key=lambda k: ('ARsml'.find(k[2]) if k[2] != '@' else -1,
                                               int(k.split('@')[1]))):
         area = {'s': 's', 'm': 'm', 'l': 'l'}.get(key[2], 'all')
         lines.append(_row('AR', '0.50:0.95', area, key.split('@')[1], 'agnostic', metrics[key]))
@@ -108,9 +109,9 @@ def format_lvis_results(metrics: Mapping[str, Any], prefix: str = 'lvis',
 
 
 def print_lvis_results(metrics: Mapping[str, Any], prefix: str = 'lvis',
-                       segm_area: Optional[str] = None) -> str:
+                       segm_area: Optional[str] = None, max_dets: int = 300) -> str:
     """Print :func:`format_lvis_results` and return the text (for demos and scripts)."""
-    text = format_lvis_results(metrics, prefix, segm_area)
+    text = format_lvis_results(metrics, prefix, segm_area, max_dets)
     print(text, flush=True)
     return text
 
