@@ -2,8 +2,8 @@
 PYTHON ?= python3
 export PYTHON
 DEMO_DIR ?= work_dirs/demo
-DET_CFG := configs/baselines/mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py
-CLS_CFG := configs/baselines/ce_resnet32_1xb128-8e_fashion-mnist-lt-r100.py
+DET_CFG := configs/baselines/faster-rcnn_r18-w32_fpn_1xb4-2e_fashion-lvis.py
+CLS_CFG := configs/baselines/ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py
 
 .PHONY: install data demo test
 

@@ -9,7 +9,7 @@ import pytest
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DET_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/baselines/*_fashion-lvis.py')))
-CLS_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/baselines/*-8e_fashion-mnist-lt-r100.py')))
+CLS_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/baselines/*-6e_fashion-mnist-lt-r100.py')))
 
 
 def _tool(*args):
@@ -26,7 +26,7 @@ def _loader_options(split, root, indices, workers=0):
 
 
 def test_demo_configs_are_found():
-    assert len(DET_CONFIGS) == 2 and len(CLS_CONFIGS) == 1
+    assert len(DET_CONFIGS) == 3 and len(CLS_CONFIGS) == 1
 
 
 @pytest.mark.parametrize('config', DET_CONFIGS, ids=osp.basename)
