@@ -1,0 +1,91 @@
+"""tools/eval_lvis.py end to end, and how tools/test_lvis.py finds the annotation file."""
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lvis_synth import make_detections, make_lvis_gt, write_json
+from mmengine.config import ConfigDict
+
+from ltr_mm.evaluation.functional import (LVISGroundTruth, evaluate_lvis, load_detections,
+                                          save_raw_results)
+
+ROOT = Path(__file__).resolve().parents[2]
+JSON_KEYS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf', 'AR@300']
+
+
+def run_tool(*args: str) -> str:
+    proc = subprocess.run([sys.executable, str(ROOT / 'tools' / 'eval_lvis.py'), *args],
+                          capture_output=True, text=True, cwd=str(ROOT), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope='module')
+def files(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp('evaltool')
+    gt = make_lvis_gt(num_images=12, num_cats=10, seed=31)
+    dets = make_detections(gt, seed=32, mean_dets=15, crowded_frac=0.0)
+    return dict(gt=gt, dets=dets, folder=folder,
+                ann=write_json(gt, str(folder / 'lvis_val.json')),
+                res=write_json(dets, str(folder / 'results.json')))
+
+
+def test_eval_lvis_json_end_to_end(files):
+    out_json = files['folder'] / 'metrics.json'
+    stdout = run_tool(files['ann'], files['res'], '--eval', 'bbox', 'segm', '--out-json',
+                      str(out_json))
+    assert stdout.count('| Type | IoU | Area | MaxDets | CatIds | Result |') == 2
+    assert "segm_area='mask'" in stdout
+    assert len([ln for ln in stdout.splitlines() if ln.startswith('|  (A')]) == 26
+    metrics = json.loads(out_json.read_text())
+    assert list(metrics) == ['bbox', 'segm']
+    gt = LVISGroundTruth(files['gt'])
+    dets = load_detections(files['dets'], True, True)
+    for iou_type in ('bbox', 'segm'):
+        assert list(metrics[iou_type]) == JSON_KEYS
+        ref = evaluate_lvis(gt, dets, iou_type).metrics
+        assert metrics[iou_type] == {k: ref[k] for k in JSON_KEYS}
+    png = out_json.with_name('metrics.ap_by_frequency.png')
+    assert png.read_bytes()[:4] == b'\x89PNG'
+
+
+def test_eval_lvis_raw_pickle_scores_only_its_images(files):
+    gt = LVISGroundTruth(files['gt'])
+    label = {int(c): i for i, c in enumerate(gt.label_to_cat_id)}
+    img_ids = [img['id'] for img in files['gt']['images']][:6]
+    records = []
+    for img_id in img_ids:
+        items = [d for d in files['dets'] if d['image_id'] == img_id]
+        xywh = np.array([d['bbox'] for d in items], dtype=np.float64).reshape(-1, 4)
+        records.append(dict(img_id=img_id, bboxes=np.concatenate(
+            [xywh[:, :2], xywh[:, :2] + xywh[:, 2:]], 1), scores=np.array(
+                [d['score'] for d in items]), labels=np.array(
+                    [label[d['category_id']] for d in items], dtype=np.int64)))
+    pkl = save_raw_results(str(files['folder'] / 'raw.pkl'), records, gt.label_to_cat_id,
+                           files['ann'])
+    out_json = files['folder'] / 'sub.json'
+    stdout = run_tool(files['ann'], pkl, '--eval', 'bbox', '--out-json', str(out_json))
+    assert 'loaded 6 images' in stdout
+    subset = [d for d in files['dets'] if d['image_id'] in set(img_ids)]
+    ref = evaluate_lvis(gt.subset(img_ids), load_detections(subset), 'bbox').metrics
+    got = json.loads(out_json.read_text())['bbox']
+    assert got == pytest.approx({k: ref[k] for k in JSON_KEYS}, abs=1e-12)
+
+
+def test_test_lvis_finds_the_annotation_file():
+    spec = importlib.util.spec_from_file_location('test_lvis_tool',
+                                                  ROOT / 'tools' / 'test_lvis.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    plain = ConfigDict(test_dataloader=dict(dataset=dict(
+        type='LVISV1Dataset', data_root='data/lvis_v1/', ann_file='annotations/val.json')))
+    assert tool.test_ann_file(plain, 'c.py') == 'data/lvis_v1/annotations/val.json'
+    wrapped = ConfigDict(test_dataloader=dict(dataset=dict(
+        type='ClassBalancedDataset', dataset=dict(ann_file='/abs/val.json', data_root='x'))))
+    assert tool.test_ann_file(wrapped, 'c.py') == '/abs/val.json'
+    with pytest.raises(ValueError, match='c.py: test_dataloader.dataset has no "ann_file"'):
+        tool.test_ann_file(ConfigDict(test_dataloader=dict(dataset=dict(type='X'))), 'c.py')
