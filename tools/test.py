@@ -11,6 +11,7 @@ import os.path as osp
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from mmengine.dist import is_main_process
 
+from ltr_mm.evaluation.shot_table import format_shot_table
 from ltr_mm.utils.cli import add_common_args, build_runner, format_metrics, load_config
 
 
@@ -39,6 +40,9 @@ def main() -> None:
     metrics = build_runner(cfg).test()
     if is_main_process():
         print(format_metrics(metrics), flush=True)
+        if 'shot/top1' in metrics:
+            print('\nTop-1 accuracy (%) by training-set frequency:', flush=True)
+            print(format_shot_table(metrics), flush=True)
 
 
 if __name__ == '__main__':
