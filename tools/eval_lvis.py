@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 JSON_KEYS = ('AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf', 'AR@300')
 
@@ -44,6 +45,7 @@ def load_functional() -> ModuleType:
 
 
 def parse_args() -> argparse.Namespace:
+    """Command line of the tool (see the module docstring)."""
     parser = argparse.ArgumentParser(description='Evaluate saved detections with the LVIS '
                                      'protocol (exact lvis-api numbers, faster-coco-eval speed)')
     parser.add_argument('ann_file', help='LVIS-format annotation json')
@@ -61,7 +63,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def load_results(fn: ModuleType, args: argparse.Namespace, gt) -> tuple:
+def load_results(fn: ModuleType, args: argparse.Namespace, gt: Any) -> tuple:
     """Ground truth, detections and mask scores (for segm) from a results json or pickle.
 
     A raw pickle holds one record per tested image, so the ground truth is restricted to
@@ -72,12 +74,15 @@ def load_results(fn: ModuleType, args: argparse.Namespace, gt) -> tuple:
     if args.results.endswith(('.pkl', '.pickle')):
         records, label_map = fn.load_raw_results(args.results, gt.label_to_cat_id)
         gt = gt.subset([r['img_id'] for r in records])
-        return (gt, ) + fn.detections_from_records(records, label_map, with_masks)
-    dets = fn.load_detections(args.results, with_bbox=True, with_masks=with_masks)
+        return (gt, ) + fn.detections_from_records(records, label_map, with_masks,
+                                                   args.ann_file)
+    with_bbox = bool({'bbox', 'proposal'} & set(args.eval)) or args.segm_area == 'box'
+    dets = fn.load_detections(args.results, with_bbox=with_bbox, with_masks=with_masks)
     return gt, dets, dets.scores if with_masks else None
 
 
 def main() -> None:
+    """Load, score, print the tables, write the json and the plot."""
     args = parse_args()
     fn = load_functional()
     start = time.perf_counter()

@@ -20,6 +20,7 @@ from ltr_mm.utils.cli import add_common_args, build_runner, load_config
 
 
 def parse_args() -> argparse.Namespace:
+    """Command line of the tool (see the module docstring)."""
     parser = argparse.ArgumentParser(description='Test a detector with the LVIS protocol')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
@@ -47,6 +48,7 @@ def test_ann_file(cfg: Any, config_path: str) -> str:
 
 
 def main() -> None:
+    """Swap in FastLVISMetric, run the test loop, print the tables on rank 0."""
     args = parse_args()
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint file not found: {args.checkpoint}')

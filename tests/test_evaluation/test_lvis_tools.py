@@ -89,3 +89,16 @@ def test_test_lvis_finds_the_annotation_file():
     assert tool.test_ann_file(wrapped, 'c.py') == '/abs/val.json'
     with pytest.raises(ValueError, match='c.py: test_dataloader.dataset has no "ann_file"'):
         tool.test_ann_file(ConfigDict(test_dataloader=dict(dataset=dict(type='X'))), 'c.py')
+
+
+def test_eval_lvis_runs_without_cv2_lvis_and_torch(files):
+    """The scoring path needs neither cv2 nor lvis nor torch (blocked imports fail loudly)."""
+    code = ('import runpy, sys\n'
+            'for name in ("cv2", "lvis", "torch", "mmdet"):\n'
+            '    sys.modules[name] = None\n'
+            f'sys.argv = ["eval_lvis.py", {files["ann"]!r}, {files["res"]!r}, "--eval", "segm"]\n'
+            'runpy.run_path("tools/eval_lvis.py", run_name="__main__")\n')
+    proc = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                          cwd=str(ROOT), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "### LVIS segm" in proc.stdout

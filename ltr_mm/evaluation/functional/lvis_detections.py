@@ -59,6 +59,7 @@ def concat_detections(parts: Sequence[LVISDetections]) -> LVISDetections:
         return empty_detections()
 
     def cat(name: str) -> Optional[np.ndarray]:
+        """Field ``name`` of all parts, concatenated (``None`` if the parts lack it)."""
         arrays = [getattr(p, name) for p in parts]
         return None if arrays[0] is None else np.concatenate(arrays)
 

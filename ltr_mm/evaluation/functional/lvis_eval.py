@@ -119,6 +119,7 @@ def evaluate_lvis(gt: LVISGroundTruth, dets: LVISDetections, iou_type: str = 'bb
     counted = [0]  # detections that pass the area filter, summed over the groups
 
     def group_records(cat_idx: np.ndarray) -> Tuple[List[Json], List[Json]]:
+        """Ground-truth and detection records of the categories ``cat_idx``."""
         g_idx = np.concatenate([gt_order[gt_bounds[k]:gt_bounds[k + 1]] for k in cat_idx])
         d_idx = np.concatenate([dt_order[dt_bounds[k]:dt_bounds[k + 1]] for k in cat_idx])
         dts = dt_records(dets, d_idx, iou_type, segm_area)

@@ -128,20 +128,22 @@ def dump_detections_json(dets: LVISDetections, path: str, with_masks: bool,
 
 
 def detections_from_records(records: Sequence[Dict[str, Any]], label_to_cat_id: np.ndarray,
-                            with_masks: bool) -> Tuple[LVISDetections, Optional[np.ndarray]]:
+                            with_masks: bool, ann_file: str = 'the annotation file'
+                            ) -> Tuple[LVISDetections, Optional[np.ndarray]]:
     """Flatten per-image raw results; returns the detections and the mask scores (if any).
 
     Boxes go from ``x1, y1, x2, y2`` to ``x, y, w, h`` in float64; labels become category
-    ids through ``label_to_cat_id``.
+    ids through ``label_to_cat_id`` (``ann_file`` names its source in errors).
     """
     parts, mask_scores = [], []
     for rec in records:
         boxes = np.asarray(rec['bboxes'], dtype=np.float64).reshape(-1, 4)
         labels = np.asarray(rec['labels'], dtype=np.int64)
         if len(labels) and (labels.min() < 0 or labels.max() >= len(label_to_cat_id)):
-            raise ValueError(f'results of image {rec["img_id"]}: field "labels" holds '
-                             f'{int(labels.max())}, but the annotation file has only '
-                             f'{len(label_to_cat_id)} categories')
+            bad = int(labels.max() if labels.max() >= len(label_to_cat_id) else labels.min())
+            raise ValueError(f'results of image {rec["img_id"]}: field "labels" holds {bad}, '
+                             f'but {ann_file} has {len(label_to_cat_id)} categories '
+                             f'(labels 0..{len(label_to_cat_id) - 1})')
         masks = sizes = None
         if with_masks:
             masks = [m['counts'] if isinstance(m, dict) else m for m in rec['masks']]

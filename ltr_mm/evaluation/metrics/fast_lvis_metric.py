@@ -94,8 +94,12 @@ class FastLVISMetric(BaseMetric):
             rec = dict(img_id=int(sample['img_id']), bboxes=_numpy(pred['bboxes']),
                        scores=_numpy(pred['scores']), labels=_numpy(pred['labels']))
             if 'masks' in pred:
-                rec['masks'] = _encode_masks(pred['masks'])
-                rec['mask_size'] = tuple(int(v) for v in sample['ori_shape'][:2])
+                masks = pred['masks']
+                rec['masks'] = _encode_masks(masks)
+                size = (masks[0]['size'] if isinstance(masks, (list, tuple)) and len(masks)
+                        else masks.shape[-2:] if hasattr(masks, 'shape')
+                        else sample['ori_shape'][:2])
+                rec['mask_size'] = tuple(int(v) for v in size)
                 if 'mask_scores' in pred:
                     rec['mask_scores'] = _numpy(pred['mask_scores'])
             self.results.append(rec)
@@ -142,7 +146,8 @@ class FastLVISMetric(BaseMetric):
             save_raw_results(self.results_file, results, gt.label_to_cat_id, self.ann_file)
             logger.info(f'raw results saved to {self.results_file}')
         with_masks = 'segm' in self.metrics
-        dets, mask_scores = detections_from_records(results, gt.label_to_cat_id, with_masks)
+        dets, mask_scores = detections_from_records(results, gt.label_to_cat_id, with_masks,
+                                                     self.ann_file)
         if self.format_only:
             for name in ('bbox', 'segm') if with_masks else ('bbox',):
                 out = dump_detections_json(
