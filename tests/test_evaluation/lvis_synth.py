@@ -60,7 +60,8 @@ def make_lvis_gt(num_images: int = 40, num_cats: int = 30, seed: int = 0,
     for img_id in img_ids.tolist():
         w, h = (int(v) for v in rng.integers(size_range[0], size_range[1] + 1, 2))
         empty = rng.random() < 0.15
-        pos = [] if empty else rng.choice(usable, int(rng.integers(1, 6)), replace=False).tolist()
+        pos = [] if empty else rng.choice(usable, min(int(rng.integers(1, 6)), len(usable)),
+                                          replace=False).tolist()
         for cid in pos:
             for _ in range(int(rng.integers(1, 5))):
                 scale = float(np.exp(rng.uniform(np.log(3), np.log(min(w, h) / 2))))
@@ -74,7 +75,8 @@ def make_lvis_gt(num_images: int = 40, num_cats: int = 30, seed: int = 0,
                 anns.append(dict(id=len(anns) + 1, image_id=img_id, category_id=int(cid),
                                  segmentation=[poly], area=area, bbox=bbox))
         others = [c for c in cat_ids if c not in pos]
-        n_neg = 0 if (empty and rng.random() < 0.35) else int(rng.integers(0, 6))
+        n_neg = 0 if (empty and rng.random() < 0.35) else min(int(rng.integers(0, 6)),
+                                                              len(others))
         neg = sorted(rng.choice(others, n_neg, replace=False).tolist()) if n_neg else []
         nel = sorted(c for c in pos if rng.random() < 0.2)
         images.append(dict(id=img_id, width=w, height=h, file_name=f'{img_id:012d}.jpg',

@@ -166,3 +166,14 @@ def test_category_table_lists_frequency_groups(gt_dict, dets):
     assert all(re.match(r'^\| \d+ \| cat_\d+ \| [rcf] \| (\d+\.\d\d%|n/a) \|$', ln)
                for ln in lines)
     assert 'n/a' in text  # categories without val ground truth
+
+
+def test_ground_truth_errors_name_the_annotation(gt_dict):
+    bad = dict(gt_dict, annotations=[dict(a) for a in gt_dict['annotations']])
+    bad['annotations'][1].pop('area')
+    with pytest.raises(ValueError, match=r'v.json: annotations\[1\] needs a numeric "area"'):
+        LVISGroundTruth(bad, source='v.json')
+    bad['annotations'][1] = dict(gt_dict['annotations'][1], category_id=777)
+    with pytest.raises(ValueError, match='annotations.*category_id 777 is not a category of '
+                       'v.json'):
+        LVISGroundTruth(bad, source='v.json')

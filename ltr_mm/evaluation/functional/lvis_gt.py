@@ -62,15 +62,26 @@ class LVISGroundTruth:
                                  f'({len(missing)} requested image ids are unknown)')
         self.images: List[Json] = [all_imgs[i] for i in keep]
         self.img_ids = np.array(keep, dtype=np.int64)
-        keep_set = set(keep) if img_ids is not None else None
-        self.annotations: List[Json] = [
-            a for a in dataset['annotations']
-            if 0 < a['area'] < math.inf and (keep_set is None or a['image_id'] in keep_set)]
+        self.annotations = self._kept_annotations(dataset['annotations'],
+                                                  set(keep) if img_ids is not None else None)
         self.ann_img_ids = np.fromiter((a['image_id'] for a in self.annotations), np.int64,
                                        len(self.annotations))
         self.ann_cat_ids = np.fromiter((a['category_id'] for a in self.annotations), np.int64,
                                        len(self.annotations))
+        self.check_ids(self.ann_img_ids, self.ann_cat_ids, 'annotations[]')
         self._allowed = self._allowed_pairs()
+
+    def _kept_annotations(self, annotations: List[Json],
+                          keep: Optional[set]) -> List[Json]:
+        """Annotations of the kept images with ``0 < area < inf``."""
+        try:
+            return [a for a in annotations if 0 < a['area'] < math.inf and
+                    (keep is None or a['image_id'] in keep)]
+        except (KeyError, TypeError):
+            bad = next(i for i, a in enumerate(annotations)
+                       if not isinstance(a.get('area'), (int, float)) or 'image_id' not in a)
+            raise ValueError(f'{self.source}: annotations[{bad}] needs a numeric "area" and an '
+                             f'"image_id", got {str(annotations[bad])[:120]}') from None
 
     @classmethod
     def from_file(cls, path: str, img_ids: Optional[Sequence[int]] = None) -> 'LVISGroundTruth':
