@@ -150,5 +150,10 @@ def test_empty_predictions_and_errors(data):
     metric.process({}, samples[:2])
     with pytest.raises(ValueError, match='lvis_val.json: field "categories" has 16 entries'):
         metric.evaluate(2)
+    boxes_only = data_samples(data['gt'], data['dets'][:3])
+    for s in boxes_only:
+        s['pred_instances'].pop('masks')
+    with pytest.raises(ValueError, match='field "masks" is missing'):
+        run_metric(boxes_only, ann_file=data['ann'], metric=['bbox', 'segm'])
     with pytest.raises(ValueError, match="segm_area must be in"):
         FastLVISMetric(ann_file=data['ann'], segm_area='pixels')

@@ -146,6 +146,9 @@ def detections_from_records(records: Sequence[Dict[str, Any]], label_to_cat_id: 
                              f'(labels 0..{len(label_to_cat_id) - 1})')
         masks = sizes = None
         if with_masks:
+            if 'masks' not in rec:
+                raise ValueError(f'results of image {rec["img_id"]}: field "masks" is missing; '
+                                 'segm evaluation needs a model that predicts masks')
             masks = [m['counts'] if isinstance(m, dict) else m for m in rec['masks']]
             size = rec.get('mask_size') or rec['masks'][0]['size'] if masks else (0, 0)
             sizes = np.tile(np.asarray(size, dtype=np.int64), (len(masks), 1))
