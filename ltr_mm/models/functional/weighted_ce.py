@@ -1,0 +1,81 @@
+"""Per-sample cross-entropy with class weights and soft targets (pure torch).
+
+Targets are dense ``(N, K)`` rows (one-hot for hard labels), so hard labels, mixed / soft
+labels and mmdet's background column share one code path. For a hard label ``y`` the softmax
+form equals ``F.cross_entropy(z, y, weight=w, reduction='none')``.
+"""
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+
+def dense_targets(label: Tensor, num_classes: int, num_columns: int) -> Tensor:
+    """Turn labels into dense targets with ``num_classes + 1`` columns (background last).
+
+    Args:
+        label: hard labels ``(N,)`` in ``[0, num_classes]`` (``num_classes`` = background), or
+            soft targets ``(N, num_classes)`` / ``(N, num_classes + 1)``.
+        num_classes: number of foreground classes ``C``.
+        num_columns: columns of the classifier output, ``C`` or ``C + 1``.
+
+    Returns:
+        Tensor: float targets of shape ``(N, C + 1)``; the last column is the background.
+
+    Raises:
+        ValueError: on labels out of range or soft targets of the wrong width.
+    """
+    if label.dim() == 2:
+        if label.size(1) not in (num_classes, num_classes + 1):
+            raise ValueError(f'soft targets have {label.size(1)} columns, expected '
+                             f'{num_classes} or {num_classes + 1}')
+        return F.pad(label.float(), (0, num_classes + 1 - label.size(1)))
+    label = label.reshape(-1).long()
+    if label.numel() and (label.min() < 0 or label.max() > num_classes):
+        raise ValueError(f'labels must be in [0, {num_classes}], got '
+                         f'[{int(label.min())}, {int(label.max())}]')
+    if num_columns == num_classes and label.numel() and label.max() == num_classes:
+        raise ValueError(f'label {num_classes} (background) needs {num_classes + 1} columns, '
+                         f'the classifier has {num_columns}')
+    return F.one_hot(label, num_classes + 1).float()
+
+
+def softmax_ce(cls_score: Tensor, targets: Tensor,
+               class_weight: Optional[Tensor] = None) -> Tensor:
+    """Per-sample ``-sum_c w_c t_c log softmax(z)_c``.
+
+    Args:
+        cls_score: logits ``(N, K)``.
+        targets: dense targets ``(N, K)``.
+        class_weight: per-column weights ``(K,)``. Defaults to None (all one).
+
+    Returns:
+        Tensor: shape ``(N,)``.
+    """
+    targets = targets.to(cls_score.dtype)
+    if class_weight is not None:
+        targets = targets * class_weight.to(cls_score.dtype)
+    return -(targets * F.log_softmax(cls_score, dim=1)).sum(dim=1)
+
+
+def sigmoid_focal_ce(cls_score: Tensor, targets: Tensor, gamma: float = 0.0) -> Tensor:
+    """Per-sample sum over classes of binary cross-entropy with a focal factor.
+
+    ``sum_c BCE(z_c, t_c) * |t_c - sigmoid(z_c)| ** gamma``; for 0/1 targets the factor is
+    ``(1 - p_t) ** gamma`` (`Focal Loss <https://arxiv.org/abs/1708.02002>`_); ``gamma = 0``
+    is plain sigmoid cross-entropy.
+
+    Args:
+        cls_score: logits ``(N, K)``.
+        targets: dense targets ``(N, K)`` in ``[0, 1]``.
+        gamma: focusing parameter. Defaults to 0.0.
+
+    Returns:
+        Tensor: shape ``(N,)``.
+    """
+    targets = targets.to(cls_score.dtype)
+    bce = F.binary_cross_entropy_with_logits(cls_score, targets, reduction='none')
+    if gamma:
+        bce = bce * (targets - torch.sigmoid(cls_score)).abs().pow(gamma)
+    return bce.sum(dim=1)
