@@ -3,6 +3,3 @@ from .class_weights import as_counts, cost_sensitive_weights, effective_number_w
 from .ldam_margin import ldam_margins  # noqa: F401
 from .logit_adjust import adjust_logits, cdt_scales, log_prior, pad_classes  # noqa: F401
 from .weighted_ce import dense_targets, sigmoid_focal_ce, softmax_ce  # noqa: F401
-from .cosine_logits import cosine_logits  # noqa: F401
-from .fcc_factors import fcc_factors  # noqa: F401
-from .tau_norm import tau_normalize  # noqa: F401
