@@ -1,1 +1,2 @@
 from . import backbones, losses  # noqa: F401
+from . import heads, roi_heads  # noqa: F401

@@ -1,0 +1,1 @@
+from .tde_momentum_hook import TDEMomentumHook  # noqa: F401

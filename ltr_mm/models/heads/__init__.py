@@ -1,0 +1,2 @@
+"""mmpretrain classification heads."""
+from .tde_cls_head import TDEClsHead  # noqa: F401

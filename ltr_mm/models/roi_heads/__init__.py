@@ -1,0 +1,2 @@
+"""mmdet RoI-head parts."""
+from . import bbox_heads  # noqa: F401
