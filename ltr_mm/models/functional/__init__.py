@@ -3,3 +3,4 @@ from .class_weights import as_counts, cost_sensitive_weights, effective_number_w
 from .ldam_margin import ldam_margins  # noqa: F401
 from .logit_adjust import adjust_logits, cdt_scales, log_prior, pad_classes  # noqa: F401
 from .weighted_ce import dense_targets, sigmoid_focal_ce, softmax_ce  # noqa: F401
+from .group_softmax import GroupTables, bags_loss, build_group_tables, merge_group_scores, num_group_channels  # noqa: F401,E501
