@@ -1,2 +1,4 @@
 """mmpretrain classification heads."""
 from .tde_cls_head import TDEClsHead  # noqa: F401
+from .lt_linear_cls_head import LTLinearClsHead  # noqa: F401
+from .lws_cls_head import LWSClsHead  # noqa: F401

@@ -1,0 +1,2 @@
+"""Registered classifiers (whole models)."""
+from .lt_image_classifier import LTImageClassifier  # noqa: F401
