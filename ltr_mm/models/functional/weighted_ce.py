@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from torch import Tensor
 
 
-def dense_targets(label: Tensor, num_classes: int, num_columns: int) -> Tensor:
+def dense_targets(label: Tensor, num_classes: int, num_columns: int,
+                  softmax: bool = True) -> Tensor:
     """Turn labels into dense targets with ``num_classes + 1`` columns (background last).
 
     Args:
@@ -19,6 +20,9 @@ def dense_targets(label: Tensor, num_classes: int, num_columns: int) -> Tensor:
             soft targets ``(N, num_classes)`` / ``(N, num_classes + 1)``.
         num_classes: number of foreground classes ``C``.
         num_columns: columns of the classifier output, ``C`` or ``C + 1``.
+        softmax: whether the targets feed a softmax, which needs a background column for
+            background labels; sigmoid classifiers with ``C`` columns read a background
+            label as all-zero targets. Defaults to True.
 
     Returns:
         Tensor: float targets of shape ``(N, C + 1)``; the last column is the background.
@@ -35,7 +39,7 @@ def dense_targets(label: Tensor, num_classes: int, num_columns: int) -> Tensor:
     if label.numel() and (label.min() < 0 or label.max() > num_classes):
         raise ValueError(f'labels must be in [0, {num_classes}], got '
                          f'[{int(label.min())}, {int(label.max())}]')
-    if num_columns == num_classes and label.numel() and label.max() == num_classes:
+    if softmax and num_columns == num_classes and label.numel() and label.max() == num_classes:
         raise ValueError(f'label {num_classes} (background) needs {num_classes + 1} columns, '
                          f'the classifier has {num_columns}')
     return F.one_hot(label, num_classes + 1).float()

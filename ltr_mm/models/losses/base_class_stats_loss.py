@@ -58,6 +58,12 @@ class BaseClassStatsLoss(nn.Module, metaclass=ABCMeta):
             self.set_class_stats(self._initial_counts)
 
     @property
+    def uses_softmax(self) -> bool:
+        """Whether the loss is a softmax over the columns (background label needs a
+        column)."""
+        return True
+
+    @property
     def num_classes(self) -> int:
         """Number of classes of the current statistics (0 before they are set)."""
         return self.class_counts.numel()
@@ -140,7 +146,7 @@ class BaseClassStatsLoss(nn.Module, metaclass=ABCMeta):
             raise ValueError(f'{type(self).__name__}: cls_score has {num_columns} columns but '
                              f'the class stats have {self.num_classes} classes (expected C '
                              'or C + 1 with background last)')
-        targets = dense_targets(label, self.num_classes, num_columns)
+        targets = dense_targets(label, self.num_classes, num_columns, self.uses_softmax)
         loss = self.per_sample_loss(cls_score, targets)
         if weight is not None:
             weight = weight.reshape(-1).to(loss.dtype)

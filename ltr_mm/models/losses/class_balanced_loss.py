@@ -55,6 +55,11 @@ class ClassBalancedLoss(BaseClassStatsLoss):
         self.register_buffer('class_weight', torch.zeros(0), persistent=False)
         self.init_class_stats()
 
+    @property
+    def uses_softmax(self) -> bool:
+        """Only ``loss_type='softmax'`` needs a background column for background labels."""
+        return self.loss_type == 'softmax'
+
     def update_stats(self, counts: Tensor) -> None:
         """Compute the effective-number weights."""
         self._store('class_weight', effective_number_weights(counts, self.beta))

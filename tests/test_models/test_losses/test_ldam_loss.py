@@ -1,0 +1,55 @@
+"""LDAMLoss: closed-form margins, DRW switch at e > drw_epoch, contract."""
+import math
+from unittest import TestCase
+
+import pytest
+import torch
+import torch.nn.functional as F
+from class_stats_loss_contract import ClassStatsLossContract
+from mmpretrain.registry import MODELS
+
+from ltr_mm.models.functional import ldam_margins
+
+
+class TestLDAMLoss(ClassStatsLossContract, TestCase):
+    DEFAULT_ARGS = dict(type='LDAMLoss', class_counts=[100, 10, 1])
+
+    def test_margins_closed_form(self):
+        # m_c = 0.5 * n_c^(-1/4) / max_j n_j^(-1/4): the rarest class (n=1) gets 0.5.
+        expected = torch.tensor([0.5 / math.sqrt(10), 0.5 / 10**0.25, 0.5])
+        torch.testing.assert_close(ldam_margins([100, 10, 1]), expected)
+        torch.testing.assert_close(self.build().margins, expected)
+        torch.testing.assert_close(ldam_margins([16, 1], max_m=1.0), torch.tensor([0.5, 1.0]))
+
+    def test_value_before_and_after_drw(self):
+        loss = MODELS.build(self.DEFAULT_ARGS)
+        score, label = self.inputs()
+        margins = ldam_margins([100, 10, 1])
+        shifted = 30.0 * (score - F.one_hot(label, 3) * margins)
+        loss.set_epoch(160)  # epoch 160 is not > 160: no weights yet
+        torch.testing.assert_close(loss(score, label), F.cross_entropy(shifted, label))
+        loss.set_epoch(161)
+        beta, n = 0.9999, torch.tensor([100., 10., 1.], dtype=torch.float64)
+        w = (1 - beta) / (1 - beta**n)
+        w = (w * 3 / w.sum()).float()
+        expected = F.cross_entropy(shifted, label, weight=w, reduction='none').mean()
+        torch.testing.assert_close(loss(score, label), expected)
+
+    def test_beta_zero_is_plain_ldam(self):
+        loss = self.build(beta=0.0, scale=1.0)
+        score, label = self.inputs()
+        shifted = score - F.one_hot(label, 3) * ldam_margins([100, 10, 1])
+        torch.testing.assert_close(loss(score, label), F.cross_entropy(shifted, label))
+
+    def test_drw_needs_the_epoch(self):
+        loss = MODELS.build(self.DEFAULT_ARGS)
+        with pytest.raises(RuntimeError, match='LDAMLoss.*SetEpochHook'):
+            loss(*self.inputs())
+        loss = MODELS.build({**self.DEFAULT_ARGS, 'drw_epoch': None})
+        assert torch.isfinite(loss(*self.inputs()))
+
+    def test_background_column_has_no_margin(self):
+        loss = self.build(beta=0.0, scale=1.0)
+        score = torch.randn(2, 4)
+        label = torch.tensor([3, 3])
+        torch.testing.assert_close(loss(score, label), F.cross_entropy(score, label))
