@@ -1,1 +1,3 @@
 from .resnet_cifar_ldam import ResNetCifarLDAM  # noqa: F401
+from .ride_resnet import RIDEResNet  # noqa: F401
+from .ride_resnet_cifar import RIDEResNetCifar  # noqa: F401

@@ -5,3 +5,5 @@ from .cost_sensitive_ce_loss import CostSensitiveCELoss  # noqa: F401
 from .ldam_loss import LDAMLoss  # noqa: F401
 from .logit_adjust_loss import LogitAdjustLoss  # noqa: F401
 from .bags_loss import BAGSLoss  # noqa: F401
+from .ride_distill_loss import RIDEDistillLoss  # noqa: F401
+from .ride_loss import RIDELoss  # noqa: F401

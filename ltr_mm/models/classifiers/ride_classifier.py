@@ -1,0 +1,177 @@
+"""Image classifier for RIDE: distillation teacher, expert assignment, dynamic inference."""
+import copy
+from typing import List, Optional
+
+import torch
+from mmengine.config import Config
+from mmengine.logging import MessageHub
+from mmengine.runner.checkpoint import load_checkpoint
+from mmpretrain.models.classifiers import ImageClassifier
+from mmpretrain.structures import DataSample
+from torch import Tensor
+
+from ltr_mm.models.functional.ride_routing import dynamic_expert_inference, expert_share
+from ltr_mm.registry import CLS_MODELS, register
+
+
+@register(CLS_MODELS)
+class RIDEClassifier(ImageClassifier):
+    """`RIDE <https://arxiv.org/abs/2010.01809>`_ classifier: ImageClassifier plus three options.
+
+    * ``teacher``: ``dict(model=<model cfg> or config='<file.py>', checkpoint='<file.pth>')``.
+      The teacher is built at construction, its weights are loaded by ``init_weights()``
+      (the Runner calls it before training), and it stays frozen and in eval mode. It is not
+      a registered sub-module: it never appears in ``parameters()`` or ``state_dict()``; it
+      follows ``.to()``/``.cuda()``. ``loss`` adds ``loss_distill`` = ``distill_loss``
+      (default :class:`RIDEDistillLoss`) on the mean student logits, once per batch.
+    * ``router``: a :class:`RIDERouter` config. Stage 2 (expert assignment): backbone, neck
+      and head are frozen (``requires_grad=False``, BN in eval mode) and ``loss`` returns
+      only the router loss.
+    * dynamic inference (router set and ``test_cfg['dynamic']``, default True): each sample
+      adds experts until its router says stop (:func:`dynamic_expert_inference`). Each
+      prediction gets a ``num_experts`` field; the share of samples that used k experts since
+      the last ``eval()`` is in :meth:`expert_share` and logged as the scalars
+      ``val/expert_share_k`` and ``test/expert_share_k``.
+
+    The backbone must be a RIDE backbone (``forward_trunk``/``forward_expert``) and the head a
+    :class:`RIDEHead` for routing.
+
+    Args:
+        teacher (dict, optional): Teacher spec, see above. Defaults to None.
+        distill_loss (dict): Distillation loss config. Defaults to
+            ``dict(type='RIDEDistillLoss')``.
+        router (dict, optional): Router config. Defaults to None.
+        test_cfg (dict, optional): ``dynamic`` (bool, default True) and ``threshold`` (router
+            probability above which one more expert runs, default 0.5). Defaults to None.
+        **kwargs: ``backbone``, ``neck``, ``head``, ``train_cfg``, ``data_preprocessor``,
+            ``init_cfg`` of :class:`ImageClassifier`.
+    """
+
+    def __init__(self, teacher: Optional[dict] = None,
+                 distill_loss: dict = dict(type='RIDEDistillLoss'),
+                 router: Optional[dict] = None, test_cfg: Optional[dict] = None,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.test_cfg = dict(dynamic=True, threshold=0.5, **(test_cfg or {}))
+        self._teacher: List[torch.nn.Module] = []
+        self._teacher_checkpoint: Optional[str] = None
+        self._teacher_loaded = False
+        if teacher is not None:
+            self._build_teacher(copy.deepcopy(dict(teacher)))
+            self.distill_loss = CLS_MODELS.build(distill_loss)
+        self.router = CLS_MODELS.build(router) if router is not None else None
+        if self.router is not None:
+            for module in (self.backbone, self.neck, self.head):
+                for param in (module.parameters() if module is not None else []):
+                    param.requires_grad = False
+        self.register_buffer('expert_hist', torch.zeros(0, dtype=torch.long),
+                             persistent=False)
+
+    @property
+    def teacher(self) -> Optional[torch.nn.Module]:
+        """The frozen teacher model, or None."""
+        return self._teacher[0] if self._teacher else None
+
+    def _build_teacher(self, spec: dict) -> None:
+        """Build the teacher from ``spec['model']`` or the ``model`` of ``spec['config']``."""
+        if 'checkpoint' not in spec or ('model' in spec) == ('config' in spec):
+            raise ValueError("RIDEClassifier: teacher needs 'checkpoint' and exactly one of "
+                             "'model' or 'config'")
+        model_cfg = spec['model'] if 'model' in spec else Config.fromfile(
+            spec['config']).model
+        model_cfg = copy.deepcopy(dict(model_cfg))
+        model_cfg.pop('data_preprocessor', None)
+        teacher = CLS_MODELS.build(model_cfg)
+        for param in teacher.parameters():
+            param.requires_grad = False
+        self._teacher = [teacher.eval()]
+        self._teacher_checkpoint = spec['checkpoint']
+
+    def init_weights(self) -> None:
+        """Initialise the student, then load the teacher checkpoint."""
+        super().init_weights()
+        if self.teacher is not None and not self._teacher_loaded:
+            load_checkpoint(self.teacher, self._teacher_checkpoint, map_location='cpu',
+                            strict=True, revise_keys=[(r'^module\.', '')])
+            self._teacher_loaded = True
+
+    def _apply(self, fn, *args, **kwargs) -> 'RIDEClassifier':
+        """Move/cast the hidden teacher together with the model."""
+        super()._apply(fn, *args, **kwargs)
+        if self.teacher is not None:
+            self.teacher._apply(fn, *args, **kwargs)
+        return self
+
+    def train(self, mode: bool = True) -> 'RIDEClassifier':
+        """Set the mode; the teacher and, with a router, the stage-1 model stay in eval."""
+        super().train(mode)
+        if self.teacher is not None:
+            self.teacher.eval()
+        if self.router is not None:
+            for module in (self.backbone, self.neck, self.head):
+                if module is not None:
+                    module.eval()
+        if not mode:
+            self.expert_hist = torch.zeros(0, dtype=torch.long, device=self.expert_hist.device)
+        return self
+
+    def loss(self, inputs: Tensor, data_samples: List[DataSample]) -> dict:
+        """Stage-1 RIDE (+ distillation) loss, or the router loss in stage 2."""
+        if self.router is not None:
+            with torch.no_grad():
+                feats = self.extract_feat(inputs)
+                expert_logits = self.head.forward_experts(feats)
+            label = torch.cat([s.gt_label for s in data_samples])
+            return self.router.loss(feats[-1], expert_logits, label)
+        feats = self.extract_feat(inputs)
+        losses = self.head.loss(feats, data_samples)
+        if self.teacher is not None:
+            if not self._teacher_loaded:
+                raise RuntimeError('RIDEClassifier: teacher weights not loaded; call '
+                                   'init_weights() (the Runner does) first')
+            with torch.no_grad():
+                teacher_score = self.teacher(inputs, mode='tensor')
+            student = self.head(feats)
+            losses['loss_distill'] = self.distill_loss(student, teacher_score,
+                                                       avg_factor=student.size(0))
+        return losses
+
+    def predict(self, inputs: Tensor, data_samples: Optional[List[DataSample]] = None,
+                **kwargs) -> List[DataSample]:
+        """Predict with every expert, or with dynamic expert assignment when routed."""
+        if self.router is None or not self.test_cfg['dynamic']:
+            return super().predict(inputs, data_samples, **kwargs)
+        backbone, head = self.backbone, self.head
+        trunk = backbone.forward_trunk(inputs)
+        first = backbone.forward_expert(0, trunk)
+
+        def run_expert(i: int, index: Tensor):
+            feat = backbone.forward_expert(i, trunk[index])
+            return feat, head.expert_logits(feat, i)
+
+        score, used = dynamic_expert_inference(
+            first, head.expert_logits(first, 0), backbone.num_experts, run_expert,
+            self.router, self.test_cfg['threshold'])
+        predictions = head._get_predictions(score, data_samples)
+        for sample, k in zip(predictions, used.tolist()):
+            sample.set_field(k, 'num_experts', field_type='metainfo')
+        self._record_share(used, backbone.num_experts)
+        return predictions
+
+    def _record_share(self, used: Tensor, num_experts: int) -> None:
+        """Accumulate the expert-count histogram and publish the shares as scalars."""
+        hist = torch.bincount(used.cpu(), minlength=num_experts + 1)[1:num_experts + 1]
+        if self.expert_hist.numel() != num_experts:
+            self.expert_hist = torch.zeros(num_experts, dtype=torch.long,
+                                           device=self.expert_hist.device)
+        self.expert_hist += hist.to(self.expert_hist.device)
+        hub = MessageHub.get_current_instance()
+        for k, share in enumerate(self.expert_share(), start=1):
+            for mode in ('val', 'test'):
+                hub.update_scalar(f'{mode}/expert_share_{k}', share)
+
+    def expert_share(self) -> List[float]:
+        """Share of samples that used exactly k = 1..E experts since the last ``eval()``."""
+        hist = self.expert_hist
+        used = torch.repeat_interleave(torch.arange(1, hist.numel() + 1), hist.cpu())
+        return expert_share(used, hist.numel())
