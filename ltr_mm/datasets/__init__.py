@@ -5,3 +5,4 @@ from .imagenet_lt import ImageNetLT  # noqa: F401
 from .inat18 import INat18  # noqa: F401
 from .lt_json_dataset import LTJsonDataset  # noqa: F401
 from .places_lt import PlacesLT  # noqa: F401
+from . import samplers  # noqa: F401
