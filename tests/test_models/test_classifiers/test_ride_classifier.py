@@ -1,0 +1,117 @@
+"""RIDEClassifier: frozen eval-mode teacher counted once, stage-2 freezing, dynamic inference."""
+import copy
+
+import pytest
+import torch
+from mmengine.logging import MessageHub
+from mmpretrain.structures import DataSample
+
+import ltr_mm  # noqa: F401
+from ltr_mm.models.functional.ride_terms import distill_kl
+from ltr_mm.registry import CLS_MODELS
+
+
+def _cfg(num_experts=3, **kwargs):
+    cfg = dict(type='RIDEClassifier',
+               backbone=dict(type='RIDEResNetCifar', depth=8, num_experts=num_experts),
+               head=dict(type='RIDEHead', num_classes=4, in_channels=48,
+                         num_experts=num_experts,
+                         loss=dict(type='RIDELoss', class_counts=[40, 20, 10, 5])))
+    cfg.update(kwargs)
+    return cfg
+
+
+def _batch(n=4):
+    torch.manual_seed(1)
+    return torch.randn(n, 3, 32, 32), [DataSample().set_gt_label(i % 4) for i in range(n)]
+
+
+@pytest.fixture()
+def distill_model(tmp_path):
+    torch.manual_seed(0)
+    teacher = CLS_MODELS.build(_cfg(2))
+    path = str(tmp_path / 'teacher.pth')
+    torch.save(dict(state_dict=teacher.state_dict()), path)
+    model = CLS_MODELS.build(_cfg(teacher=dict(model=_cfg(2), checkpoint=path)))
+    return model, teacher
+
+
+def test_teacher_loaded_hidden_frozen_eval(distill_model):
+    model, reference = distill_model
+    x, samples = _batch()
+    with pytest.raises(RuntimeError):
+        model.loss(x, samples)
+    model.init_weights()
+    for k, v in reference.state_dict().items():
+        assert torch.equal(model.teacher.state_dict()[k], v)
+    assert not any(k.startswith('teacher') for k in model.state_dict())
+    assert all(p.requires_grad for p in model.parameters())
+    assert not any(p.requires_grad for p in model.teacher.parameters())
+    model.train()
+    assert model.training and not model.teacher.training
+    stats = copy.deepcopy(model.teacher.backbone.bn1.state_dict())
+    losses = model.loss(x, samples)
+    sum(losses.values()).backward()
+    assert all(p.grad is None for p in model.teacher.parameters())
+    for k, v in stats.items():
+        assert torch.equal(model.teacher.backbone.bn1.state_dict()[k], v)
+    # distillation counted once, on the mean student logits
+    with torch.no_grad():
+        student = model.head(model.extract_feat(x))
+        teacher = model.teacher(x, mode='tensor')
+    assert torch.allclose(losses['loss_distill'], distill_kl(student, teacher, 1.5).mean(),
+                          atol=1e-5)
+    model.double()
+    assert model.teacher.backbone.conv1.weight.dtype == torch.float64
+
+
+def test_teacher_spec_errors():
+    with pytest.raises(ValueError):
+        CLS_MODELS.build(_cfg(teacher=dict(model=_cfg(2))))
+
+
+def _routed(bias):
+    model = CLS_MODELS.build(_cfg(router=dict(type='RIDERouter', in_channels=48,
+                                              num_classes=4, num_experts=3)))
+    torch.nn.init.zeros_(model.router.pred_fcs[0].weight)
+    torch.nn.init.constant_(model.router.pred_fcs[0].bias, bias)
+    return model
+
+
+def test_stage_two_freezes_stage_one():
+    model = _routed(0.0)
+    model.train()
+    assert not model.backbone.training and not model.head.training
+    trainable = [n for n, p in model.named_parameters() if p.requires_grad]
+    assert trainable and all(n.startswith('router.') for n in trainable)
+    stats = copy.deepcopy(model.backbone.bn1.state_dict())
+    x, samples = _batch()
+    losses = model.loss(x, samples)
+    assert set(losses) == {'loss_router', 'router_pos_rate'}
+    losses['loss_router'].backward()
+    assert model.router.pred_fcs[0].weight.grad is not None
+    assert all(p.grad is None for p in model.backbone.parameters())
+    for k, v in stats.items():
+        assert torch.equal(model.backbone.bn1.state_dict()[k], v)
+
+
+@pytest.mark.parametrize('bias,share', [(10.0, [0.0, 0.0, 1.0]), (-10.0, [1.0, 0.0, 0.0])])
+def test_dynamic_inference_share(bias, share):
+    model = _routed(bias).eval()
+    x, samples = _batch()
+    preds = model.predict(x, copy.deepcopy(samples))
+    assert model.expert_share() == share
+    used = share.index(1.0) + 1
+    assert [p.num_experts for p in preds] == [used] * 4
+    hub = MessageHub.get_current_instance()
+    assert hub.get_scalar(f'val/expert_share_{used}').current() == 1.0
+    with torch.no_grad():
+        experts = model.head.forward_experts(model.extract_feat(x))
+    want = experts[:, :used].mean(1).softmax(-1)
+    got = torch.stack([p.pred_score for p in preds])
+    assert torch.allclose(got, want, atol=1e-5)
+    model.eval()  # a new evaluation starts a new count
+    assert model.expert_share() == []
+    model.test_cfg['dynamic'] = False
+    static = torch.stack([p.pred_score for p in model.predict(x, copy.deepcopy(samples))])
+    assert torch.allclose(static, experts.mean(1).softmax(-1), atol=1e-5)
