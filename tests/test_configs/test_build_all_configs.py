@@ -57,6 +57,6 @@ def test_config_builds(path):
         num_classes = 1203 if 'lvis-v1' in path else 1230 if 'lvis-v0.5' in path else 10
         for head in heads:
             assert head.num_classes == num_classes
-            assert head.fc_cls.out_features == num_classes + 1
+            assert head.fc_cls.out_features == (head.loss_cls.get_cls_channels(head.num_classes) if head.custom_cls_channels else num_classes + 1)  # noqa: E501
         if len(heads) == 3:  # cascade stages keep mmdet's per-stage regression stds
             assert [h.bbox_coder.stds[2] for h in heads] == [0.2, 0.1, 0.067]
