@@ -1,4 +1,4 @@
-"""Fashion-MNIST-LT, the long-tailed set built by ``tools/dataset_converters/make_fashion_lt.py``."""
+"""Fashion-MNIST-LT, the long-tailed set built by ``make_fashion_lt.py``."""
 import json
 import os.path as osp
 from typing import Any, List, Optional

@@ -38,8 +38,7 @@ def test_explicit_ann_file_and_classes(tmp_path):
         classes=('x', 'y', 'z')))
     assert ds.metainfo['classes'] == ('x', 'y', 'z') and ds.get_class_counts() == [2, 0, 2]
     imagenet_names = ImageNetLT(data_root=str(tmp_path), ann_file='my.txt').metainfo['classes']
-    assert imagenet_names[0].startswith(
-        'tench')
+    assert imagenet_names[0].startswith('tench')
     with pytest.raises(ValueError, match=r'labels must lie in \[0, 2\)'):
         PlacesLT(data_root=str(tmp_path), ann_file='my.txt', metainfo=dict(classes=('x', 'y')))
 
