@@ -52,7 +52,7 @@ class RIDEClassifier(ImageClassifier):
                  router: Optional[dict] = None, test_cfg: Optional[dict] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        self.test_cfg = dict(dynamic=True, threshold=0.5, **(test_cfg or {}))
+        self.test_cfg = dict(dict(dynamic=True, threshold=0.5), **(test_cfg or {}))
         self._teacher: List[torch.nn.Module] = []
         self._teacher_checkpoint: Optional[str] = None
         self._teacher_loaded = False
