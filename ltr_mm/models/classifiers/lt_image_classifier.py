@@ -14,8 +14,7 @@ class LTImageClassifier(ImageClassifier):
     """``ImageClassifier`` with a label-aware feature transform between backbone and neck.
 
     mmpretrain necks only see features, so methods that change training features by class,
-    such as `FCC <https://arxiv.org/abs/2303.13154>`_
-    (:class:`~ltr_mm.models.layers.FeatureClusterCompression`), plug in here:
+    such as FCC (:class:`~ltr_mm.models.layers.FeatureClusterCompression`), plug in here:
     :meth:`loss` computes ``neck(feat_transform(backbone(x), labels))`` and passes it to
     ``head.loss``. :meth:`predict`, :meth:`extract_feat` and ``mode='tensor'`` never call the
     transform, so test-time features are unchanged. Labels are ``gt_label`` of each sample

@@ -1,4 +1,8 @@
-"""Per-class feature scales of `FCC <https://arxiv.org/abs/2303.13154>`_ (pure torch)."""
+"""Per-class feature scales of FCC (Li et al., CVPR 2023), pure torch.
+
+Paper:
+https://openaccess.thecvf.com/content/CVPR2023/html/Li_FCC_Feature_Clusters_Compression_for_Long-Tailed_Visual_Recognition_CVPR_2023_paper.html
+"""
 from typing import Optional, Sequence, Union
 
 import torch

@@ -34,7 +34,8 @@ class LTLinearClsHead(LinearClsHead):
       ``z_c - tau * log pi_c`` with ``pi`` the training class prior (zero counts count as one);
       ``0`` is off. The counts come from ``class_counts_from`` (a class-stats JSON written by
       ``tools/dataset_converters``) if set, else from :meth:`set_class_stats`
-      (``SetClassStatsHook``) or the ``class_counts`` argument.
+      (``SetClassStatsHook``; ``has_class_stats`` tells it whether counts are set) or the
+      ``class_counts`` argument.
 
     ``pred_score`` is the softmax of the corrected logits.
 
@@ -72,7 +73,7 @@ class LTLinearClsHead(LinearClsHead):
                              f'allowed {sorted(DEFAULT_TEST_CFG)}')
         self.test_cfg = {**DEFAULT_TEST_CFG, **(test_cfg or {})}
         self.register_buffer('log_prior', torch.zeros(num_classes), persistent=False)
-        self.class_stats_set = False
+        self.has_class_stats = False
         self._counts_file: Optional[str] = None
         if class_counts is not None:
             self.set_class_stats(class_counts)
@@ -84,7 +85,7 @@ class LTLinearClsHead(LinearClsHead):
             raise ValueError(f'{type(self).__name__}: {prior.numel()} class counts for '
                              f'num_classes={self.num_classes}')
         self.log_prior.copy_(prior.to(self.log_prior.device))
-        self.class_stats_set = True
+        self.has_class_stats = True
 
     def _current_log_prior(self) -> Tensor:
         """Log prior for logit adjustment, reading ``class_counts_from`` once if set."""
@@ -92,7 +93,7 @@ class LTLinearClsHead(LinearClsHead):
         if path is not None and path != self._counts_file:
             self.set_class_stats(load_class_stats(path)['counts'])
             self._counts_file = path
-        if not self.class_stats_set:
+        if not self.has_class_stats:
             raise RuntimeError(f'{type(self).__name__}: logit_adjust needs class counts; add '
                                'SetClassStatsHook, pass class_counts or set '
                                'test_cfg.class_counts_from')

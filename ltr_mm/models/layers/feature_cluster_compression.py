@@ -13,7 +13,10 @@ Counts = Union[Sequence[int], Tensor]
 
 @register(CLS_MODELS)
 class FeatureClusterCompression(nn.Module):
-    """`FCC <https://arxiv.org/abs/2303.13154>`_ (Li et al., CVPR 2023) feature transform.
+    """FCC (feature clusters compression, Li et al., CVPR 2023) feature transform.
+
+    Paper:
+    https://openaccess.thecvf.com/content/CVPR2023/html/Li_FCC_Feature_Clusters_Compression_for_Long-Tailed_Visual_Recognition_CVPR_2023_paper.html
 
     During training, the backbone feature of sample ``i`` with label ``y_i`` is multiplied by
     ``tau_{y_i} = round(1 + gamma - k * gamma / C, 2)``, where ``k`` is the frequency rank of
@@ -26,7 +29,8 @@ class FeatureClusterCompression(nn.Module):
 
     Epochs are 1-based: FCC is active in epoch ``e`` when ``e > start_epoch`` (``SetEpochHook``
     calls :meth:`set_epoch` before each epoch). Counts come from ``class_counts`` or from
-    :meth:`set_class_stats` (``SetClassStatsHook``). Used through
+    :meth:`set_class_stats` (``SetClassStatsHook``; ``has_class_stats`` is true once the
+    factors are known, at once for ``order='index'``). Used through
     ``LTImageClassifier(feat_transform=dict(type='FeatureClusterCompression', ...))``.
 
     Args:
@@ -60,7 +64,7 @@ class FeatureClusterCompression(nn.Module):
         self.decimals = decimals
         self.epoch: Optional[int] = None
         self.register_buffer('factors', torch.ones(num_classes), persistent=False)
-        self.factors_ready = False
+        self.has_class_stats = False
         if order == 'index':
             self._set_factors(None)
         elif order == 'rank':
@@ -73,7 +77,7 @@ class FeatureClusterCompression(nn.Module):
         """Recompute the per-class factor buffer."""
         factors = fcc_factors(self.num_classes, self.gamma, counts, self.order, self.decimals)
         self.factors.copy_(factors.to(self.factors.device))
-        self.factors_ready = True
+        self.has_class_stats = True
 
     def set_class_stats(self, counts: Counts) -> None:
         """Set the training counts per class (used by ``order='rank'``)."""
@@ -108,7 +112,7 @@ class FeatureClusterCompression(nn.Module):
         """
         if not self.active:
             return feats
-        if not self.factors_ready:
+        if not self.has_class_stats:
             raise RuntimeError("FeatureClusterCompression: order='rank' needs class counts; "
                                'add SetClassStatsHook or pass class_counts')
         last = feats[-1]

@@ -1,0 +1,17 @@
+# cRT, classifier re-training (Decoupling, stage 2) on the CE ResNet-32 baseline: backbone
+# weights from the stage-1 checkpoint, a freshly initialised linear classifier, backbone
+# frozen with BN in eval mode, class-balanced sampling, 30 epochs (SGD lr 0.1, wd 2e-4 of the
+# baseline, x0.1 at epochs 10 and 20).
+_base_ = '../baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py'
+# The one stage-1 checkpoint (train the baseline config first). cRT loads only its
+# `backbone.` weights through the backbone's init_cfg, so the classifier keeps its fresh
+# initialisation; a full `load_from` would restore the stage-1 classifier too.
+stage1_checkpoint = 'work_dirs/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100/epoch_200.pth'
+model = dict(
+    backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=stage1_checkpoint,
+                                prefix='backbone.')),
+    head=dict(type='LTLinearClsHead'))
+custom_hooks = [dict(type='FreezeModulesHook', trainable=['head.fc'])]
+train_dataloader = dict(sampler=dict(_delete_=True, type='ClassBalancedSampler'))
+param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[10, 20], gamma=0.1)]
+train_cfg = dict(max_epochs=30, val_interval=10)

@@ -1,0 +1,12 @@
+# tau-norm (Decoupling) on the CE ResNet-32 baseline, test time only: no training, the stage-1
+# classifier weights are divided by ||w_c|| ** tau_norm at prediction (bias kept, as
+# BagofTricks-LT; keep_bias=False drops it, as Decoupling). Sweep without retraining:
+#   python tools/test.py <this config> <stage-1 checkpoint> \
+#       --cfg-options model.head.test_cfg.tau_norm=0.5 model.head.test_cfg.logit_adjust=1.0
+_base_ = '../baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py'
+load_from = 'work_dirs/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100/epoch_200.pth'  # stage 1
+model = dict(
+    head=dict(
+        type='LTLinearClsHead',
+        test_cfg=dict(tau_norm=1.0, keep_bias=True, logit_adjust=0.0,
+                      class_counts_from='data/fashion_mnist_lt/class_stats.json')))
