@@ -9,6 +9,6 @@ model = dict(
     test_cfg=dict(dynamic=True, threshold=0.5))
 train_dataloader = dict(sampler=dict(_delete_=True, type='ClassBalancedSampler'))
 optim_wrapper = dict(optimizer=dict(lr=0.01))
-param_scheduler = [dict(_delete_=True, type='CosineAnnealingLR', T_max=2, eta_min=0.0,
+param_scheduler = [dict(type='CosineAnnealingLR', T_max=2, eta_min=0.0,
                         by_epoch=True, begin=0, end=2)]
 train_cfg = dict(max_epochs=2, val_interval=2)

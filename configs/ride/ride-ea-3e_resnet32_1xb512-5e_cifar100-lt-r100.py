@@ -11,6 +11,6 @@ model = dict(
     test_cfg=dict(dynamic=True, threshold=0.5))
 train_dataloader = dict(batch_size=512, sampler=dict(_delete_=True, type='ClassBalancedSampler'))
 optim_wrapper = dict(optimizer=dict(lr=0.01, momentum=0.9, weight_decay=5e-4, nesterov=True))
-param_scheduler = [dict(_delete_=True, type='CosineAnnealingLR', T_max=5, eta_min=0.0,
+param_scheduler = [dict(type='CosineAnnealingLR', T_max=5, eta_min=0.0,
                         by_epoch=True, begin=0, end=5)]
 train_cfg = dict(max_epochs=5, val_interval=1)

@@ -10,7 +10,7 @@ model = dict(
 train_dataloader = dict(batch_size=512,
                         sampler=dict(_delete_=True, type='ClassBalancedSampler'))
 optim_wrapper = dict(optimizer=dict(lr=0.01, weight_decay=5e-4))
-param_scheduler = [dict(_delete_=True, type='CosineAnnealingLR', T_max=5, eta_min=0.0,
+param_scheduler = [dict(type='CosineAnnealingLR', T_max=5, eta_min=0.0,
                         by_epoch=True, begin=0, end=5)]
 train_cfg = dict(max_epochs=5, val_interval=1)
 auto_scale_lr = dict(base_batch_size=512)
