@@ -4,6 +4,7 @@ from typing import List, Optional, Sequence
 
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
+from mmengine.optim import OptimWrapper, OptimWrapperDict
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
@@ -110,9 +111,12 @@ class FreezeModulesHook(Hook):
         self.trainable_names = freeze_except(model, self.trainable)
         runner.logger.info('FreezeModulesHook: trainable parameters: ' +
                            ', '.join(self.trainable_names))
-        optimizer = getattr(getattr(runner, 'optim_wrapper', None), 'optimizer', None)
-        if optimizer is not None:
-            prune_frozen(optimizer)
+        # A test or val run never builds the optim wrapper: it stays a config there.
+        wrapper = getattr(runner, 'optim_wrapper', None)
+        wrappers = list(wrapper.values()) if isinstance(wrapper, OptimWrapperDict) else [wrapper]
+        for item in wrappers:
+            if isinstance(item, OptimWrapper):
+                prune_frozen(item.optimizer)
 
     def before_train_epoch(self, runner) -> None:
         set_frozen_eval(self._unwrap(runner.model), self.eval_mode)

@@ -6,6 +6,7 @@ from unittest import TestCase
 import torch
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
+from mmengine.optim import OptimWrapper
 from mmengine.runner import Runner
 from torch import nn
 
@@ -42,7 +43,7 @@ def _batches(n=4):
 class TestFreezeModulesHook(TestCase):
 
     def _fake_runner(self, model, optimizer):
-        return SimpleNamespace(model=model, optim_wrapper=SimpleNamespace(optimizer=optimizer),
+        return SimpleNamespace(model=model, optim_wrapper=OptimWrapper(optimizer),
                                logger=MMLogger.get_current_instance())
 
     def test_patterns(self):
@@ -78,6 +79,13 @@ class TestFreezeModulesHook(TestCase):
         for key, value in before.items():
             changed = not torch.equal(value, after[key])
             self.assertEqual(changed, '.fc_cls.' in key, key)  # BN running stats unchanged too
+
+    def test_optim_wrapper_config_is_left_alone(self):
+        model = TinyDetector()  # test runs keep optim_wrapper as a config
+        runner = SimpleNamespace(model=model, optim_wrapper=dict(optimizer=dict(type='SGD')),
+                                 logger=MMLogger.get_current_instance())
+        FreezeModulesHook(trainable=['roi_head.bbox_head.0.fc_cls']).before_run(runner)
+        self.assertFalse(model.backbone[0].weight.requires_grad)
 
     def test_unpruned_optimizer_skips_frozen(self):
         """Torch SGD skips grad-None params (momentum and decay included)."""
