@@ -36,6 +36,7 @@ class TestLTLinearClsHead(TestCase):
 
     def test_plain_predict(self):
         head = self.build()
+        self.assertIsInstance(head, LTLinearClsHead)
         self.assertTrue(torch.allclose(head.test_logits(X), torch.tensor([[8.0, 1.0]])))
         self.assertTrue(_same_up_to_shift(_logits(head), torch.tensor([8.0, 1.0])))
 

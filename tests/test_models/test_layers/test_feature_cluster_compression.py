@@ -16,6 +16,7 @@ class TestFeatureClusterCompression(TestCase):
 
     def test_index_factors_scale_each_sample(self):
         fcc = self.build()
+        self.assertIsInstance(fcc, FeatureClusterCompression)
         self.assertEqual(fcc.factors.tolist(), torch.tensor([1.10, 1.08, 1.05, 1.03]).tolist())
         fcc.set_epoch(3)
         first, last = torch.randn(4, 2, 3, 3), torch.randn(4, 5, 2, 2)
