@@ -98,6 +98,11 @@ class BAGSLoss(nn.Module):
     def _counts_set(self) -> bool:
         return bool((self.class_counts >= 0).all())
 
+    @property
+    def has_class_stats(self) -> bool:
+        """Whether counts are held (configured, loaded from a checkpoint or pushed)."""
+        return self._counts_set()
+
     def set_class_stats(self, counts: Sequence[int]) -> None:
         """Take per-class training instance counts from the dataset (``SetClassStatsHook``).
 

@@ -9,6 +9,7 @@ from mmdet.registry import MODELS
 from mmdet.testing import demo_mm_inputs, demo_mm_proposals
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import DefaultScope
+from torch import nn
 
 import ltr_mm  # noqa: F401
 from ltr_mm.models.functional.group_softmax import build_group_tables, merge_group_scores
@@ -71,14 +72,34 @@ class TestBAGSLoss(TestCase):
         loss = BAGSLoss(num_classes=4)
         with self.assertRaisesRegex(RuntimeError, 'class counts not set'):
             loss.get_activation(torch.zeros(1, 10))
+        self.assertFalse(loss.has_class_stats)
         loss.set_class_stats([3000, 300, 30, 3])
+        self.assertTrue(loss.has_class_stats)
         self.assertEqual(loss.tables.group_labels, [[3], [2], [1], [0]])
         restored = BAGSLoss(num_classes=4)
         restored.load_state_dict(loss.state_dict())
+        self.assertTrue(restored.has_class_stats)
         self.assertEqual(restored.tables.group_labels, [[3], [2], [1], [0]])
         configured = BAGSLoss(num_classes=4, class_counts=COUNTS)
         configured.set_class_stats([3000, 300, 30, 3])  # the config wins
         self.assertEqual(configured.tables.group_labels, [[0], [1], [2], [3]])
+
+    def test_with_set_class_stats_hook(self):
+        from types import SimpleNamespace
+
+        from ltr_mm.engine.hooks import SetClassStatsHook
+        head = nn.Module()
+        head.num_classes = 4
+        head.loss_cls = BAGSLoss(num_classes=4)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = osp.join(tmp, 'stats.json')
+            with open(path, 'w') as f:
+                json.dump(dict(num_classes=4, classes=list('abcd'), counts=[3000, 300, 30, 3],
+                               total=3333, thresholds=dict(many=100, few=20),
+                               shots=dict(many=[0, 1], medium=[2], few=[3])), f)
+            SetClassStatsHook(class_stats=path).before_train(
+                SimpleNamespace(model=head, train_dataloader=None))
+        self.assertEqual(head.loss_cls.tables.group_labels, [[3], [2], [1], [0]])
 
     def test_activation_and_accuracy(self):
         loss = BAGSLoss(num_classes=4, class_counts=COUNTS)
