@@ -1,11 +1,16 @@
 """LTImageClassifier with FCC: scaled features in training, untouched predictions."""
+import tempfile
+from types import SimpleNamespace
 from unittest import TestCase
 
 import torch
+from mmpretrain.models import ImageClassifier
 from mmpretrain.structures import DataSample
 
+from ltr_mm.engine.hooks import SetClassStatsHook, SetEpochHook
 from ltr_mm.models.classifiers import LTImageClassifier
 from ltr_mm.registry import CLS_MODELS
+from ltr_mm.utils.class_stats import write_class_stats
 
 FCC = dict(type='FeatureClusterCompression', num_classes=4, gamma=0.1, start_epoch=1,
            order='index')
@@ -80,10 +85,27 @@ class TestLTImageClassifier(TestCase):
             self.assertTrue(torch.equal(*tensors))
 
     def test_without_transform_matches_image_classifier_loss(self):
-        from mmpretrain.models import ImageClassifier
         ref = ImageClassifier(backbone=dict(type='ResNetCifarLDAM', depth=8, base_channels=4),
                               neck=dict(type='GlobalAveragePooling'),
                               head=dict(type='LinearClsHead', num_classes=4, in_channels=16))
         ref.load_state_dict(self.plain.state_dict())
         self.assertTrue(torch.allclose(ref.loss(self.inputs, self.samples)['loss'],
                                        self.plain.loss(self.inputs, self.samples)['loss']))
+
+
+class TestFCCHookWiring(TestCase):
+    """SetEpochHook and SetClassStatsHook reach the transform inside the classifier."""
+
+    def test_hooks_set_epoch_and_rank_factors(self):
+        model = _model({**FCC, 'order': 'rank'})
+        runner = SimpleNamespace(model=model, epoch=1)
+        SetEpochHook().before_train_epoch(runner)
+        self.assertEqual(model.feat_transform.epoch, 2)
+        self.assertFalse(model.feat_transform.has_class_stats)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = f'{tmp}/class_stats.json'
+            write_class_stats(path, list('abcd'), [1, 5, 5, 3])
+            SetClassStatsHook(class_stats=path).before_train(runner)
+        self.assertTrue(model.feat_transform.has_class_stats)
+        self.assertEqual(model.feat_transform.factors.tolist(),
+                         torch.tensor([1.03, 1.10, 1.08, 1.05]).tolist())
