@@ -1,5 +1,6 @@
 """Image classifier for RIDE: distillation teacher, expert assignment, dynamic inference."""
 import copy
+import os.path as osp
 from typing import List, Optional
 
 import torch
@@ -77,8 +78,14 @@ class RIDEClassifier(ImageClassifier):
         if 'checkpoint' not in spec or ('model' in spec) == ('config' in spec):
             raise ValueError("RIDEClassifier: teacher needs 'checkpoint' and exactly one of "
                              "'model' or 'config'")
-        model_cfg = spec['model'] if 'model' in spec else Config.fromfile(
-            spec['config']).model
+        if 'config' in spec:
+            path = spec['config']
+            if not osp.isfile(path):  # relative to the repository root, as in the configs
+                path = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+                    osp.abspath(__file__))))), path)
+            model_cfg = Config.fromfile(path).model
+        else:
+            model_cfg = spec['model']
         model_cfg = copy.deepcopy(dict(model_cfg))
         model_cfg.pop('data_preprocessor', None)
         teacher = CLS_MODELS.build(model_cfg)

@@ -115,3 +115,13 @@ def test_dynamic_inference_share(bias, share):
     model.test_cfg['dynamic'] = False
     static = torch.stack([p.pred_score for p in model.predict(x, copy.deepcopy(samples))])
     assert torch.allclose(static, experts.mean(1).softmax(-1), atol=1e-5)
+
+
+def test_teacher_from_config_file_relative_to_repo(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    spec = dict(config='configs/ride/ride-3e_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
+                checkpoint=str(tmp_path / 'missing.pth'))
+    model = CLS_MODELS.build(_cfg(teacher=spec))
+    assert model.teacher.backbone.num_experts == 3 and not model.teacher.training
+    with pytest.raises(FileNotFoundError):
+        model.init_weights()
