@@ -54,7 +54,7 @@ class GroupTables:
         return int(self.pred_slice[-1].sum())
 
     def group_names(self) -> List[str]:
-        """Names of the fg groups in the seed's ``valsplit`` style: ``'(0, 10)'``, ``'[10, 100)'``..."""
+        """Names of the fg groups in the seed's ``valsplit`` style (``'(0, 10)'``, ...)."""
         edges = [0, *self.bins, None]
         names = []
         for k in range(self.num_fg_groups):

@@ -12,7 +12,8 @@ from mmengine.registry import DefaultScope
 from torch import nn
 
 import ltr_mm  # noqa: F401
-from ltr_mm.models.functional.group_softmax import build_group_tables, merge_group_scores
+from ltr_mm.models.functional.group_softmax import (bags_loss, build_group_tables,
+                                                    merge_group_scores)
 from ltr_mm.models.losses import BAGSLoss
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -56,7 +57,6 @@ class TestBAGSLoss(TestCase):
         torch.manual_seed(1)
         a = loss(score, label, avg_factor=6.)
         torch.manual_seed(1)
-        from ltr_mm.models.functional.group_softmax import bags_loss
         self.assertTrue(torch.allclose(a, bags_loss(score, label, tables)))
 
     def test_counts_from_ann_file(self):
