@@ -11,9 +11,10 @@ from torch.nn.modules.batchnorm import _BatchNorm
 class RIDEBackboneBase(BaseBackbone):
     """A shared trunk followed by ``num_experts`` independent expert branches.
 
-    Subclasses build the trunk modules, implement :meth:`forward_trunk` and fill
+    Subclasses fill ``self.stem`` (stem layers), ``self.shared_layers`` (shared stages),
     ``self.experts`` (an ``nn.ModuleList`` of one ``nn.Sequential`` per expert) and
-    ``self.out_channels`` (width of an expert's last stage).
+    ``self.out_channels`` (width of an expert's last stage); they may override
+    :meth:`forward_trunk` when their stem is not a single module.
 
     Output layout: :meth:`forward` returns a 1-tuple holding an ``(N, E, D)`` tensor, the
     global-average-pooled last-stage feature of every expert (``D = out_channels``), so a
@@ -33,12 +34,17 @@ class RIDEBackboneBase(BaseBackbone):
                              f'{num_experts}')
         self.num_experts = num_experts
         self.norm_eval = norm_eval
+        self.stem: nn.Module = nn.Identity()
+        self.shared_layers = nn.ModuleList()
         self.experts = nn.ModuleList()
         self.out_channels = 0
 
     def forward_trunk(self, x: Tensor) -> Tensor:
-        """Shared stem and stages; overridden by every subclass."""
-        raise TypeError(f'{type(self).__name__} must override forward_trunk')
+        """Shared part: ``stem`` then every shared stage, (N, C_in, H, W) -> (N, C, h, w)."""
+        x = self.stem(x)
+        for layer in self.shared_layers:
+            x = layer(x)
+        return x
 
     def forward_expert_map(self, index: int, trunk: Tensor) -> Tensor:
         """Last-stage feature map (N, D, h, w) of expert ``index`` on the trunk output."""

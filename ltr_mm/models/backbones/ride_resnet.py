@@ -4,7 +4,6 @@ from typing import Optional, Union
 import torch.nn as nn
 from mmpretrain.models.backbones.resnet import BasicBlock, Bottleneck, ResLayer
 from mmpretrain.models.backbones.resnext import Bottleneck as XBottleneck
-from torch import Tensor
 
 from ltr_mm.registry import CLS_MODELS, register
 from .ride_backbone_base import RIDEBackboneBase
@@ -72,7 +71,6 @@ class RIDEResNet(RIDEBackboneBase):
             return ResLayer(block, num_blocks[i], in_ch, planes[i] * expansion,
                             expansion=expansion, stride=1 if i == 0 else 2, **extra)
 
-        self.shared_layers = nn.ModuleList()
         width = 64
         for i in range(num_shared_stages):
             self.shared_layers.append(stage(i, width))
@@ -84,10 +82,3 @@ class RIDEResNet(RIDEBackboneBase):
                 w = planes[i] * expansion
             self.experts.append(nn.Sequential(*stages))
         self.out_channels = planes[-1] * expansion
-
-    def forward_trunk(self, x: Tensor) -> Tensor:
-        """Shared stem and stages: (N, C_in, H, W) -> (N, width, H/8, W/8) by default."""
-        x = self.stem(x)
-        for layer in self.shared_layers:
-            x = layer(x)
-        return x

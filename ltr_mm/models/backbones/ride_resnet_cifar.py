@@ -58,7 +58,6 @@ class RIDEResNetCifar(RIDEBackboneBase):
         self.num_shared_stages = num_shared_stages
         self.conv1 = nn.Conv2d(in_channels, base_channels, 3, 1, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(base_channels)
-        self.shared_layers = nn.ModuleList()
         width = base_channels
         for i in range(num_shared_stages):
             self.shared_layers.append(self._stage(width, widths[i], i, blocks))

@@ -1,7 +1,7 @@
 """Image classifier for RIDE: distillation teacher, expert assignment, dynamic inference."""
 import copy
 import os.path as osp
-from typing import List, Optional
+from typing import Callable, List, Optional, Tuple
 
 import torch
 from mmengine.config import Config
@@ -102,7 +102,7 @@ class RIDEClassifier(ImageClassifier):
                             strict=True, revise_keys=[(r'^module\.', '')])
             self._teacher_loaded = True
 
-    def _apply(self, fn, *args, **kwargs) -> 'RIDEClassifier':
+    def _apply(self, fn: Callable, *args, **kwargs) -> 'RIDEClassifier':
         """Move/cast the hidden teacher together with the model."""
         super()._apply(fn, *args, **kwargs)
         if self.teacher is not None:
@@ -152,7 +152,7 @@ class RIDEClassifier(ImageClassifier):
         trunk = backbone.forward_trunk(inputs)
         first = backbone.forward_expert(0, trunk)
 
-        def run_expert(i: int, index: Tensor):
+        def run_expert(i: int, index: Tensor) -> Tuple[Tensor, Tensor]:
             feat = backbone.forward_expert(i, trunk[index])
             return feat, head.expert_logits(feat, i)
 
