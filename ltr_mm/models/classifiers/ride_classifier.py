@@ -5,6 +5,7 @@ from typing import Callable, List, Optional, Tuple
 
 import torch
 from mmengine.config import Config
+from mmengine.dist import all_reduce
 from mmengine.logging import MessageHub
 from mmengine.runner.checkpoint import load_checkpoint
 from mmpretrain.models.classifiers import ImageClassifier
@@ -30,8 +31,8 @@ class RIDEClassifier(ImageClassifier):
       only the router loss.
     * dynamic inference (router set and ``test_cfg['dynamic']``, default True): each sample
       adds experts until its router says stop (:func:`dynamic_expert_inference`). Each
-      prediction gets a ``num_experts`` field; the share of samples that used k experts since
-      the last ``eval()`` is in :meth:`expert_share` and logged as the scalars
+      prediction gets a ``num_experts`` field; the share of samples (over all ranks) that used
+      k experts since the last ``eval()`` is in :meth:`expert_share` and logged as the scalars
       ``val/expert_share_k`` and ``test/expert_share_k``.
 
     The backbone must be a RIDE backbone (``forward_trunk``/``forward_expert``) and the head a
@@ -167,7 +168,8 @@ class RIDEClassifier(ImageClassifier):
 
     def _record_share(self, used: Tensor, num_experts: int) -> None:
         """Accumulate the expert-count histogram and publish the shares as scalars."""
-        hist = torch.bincount(used.cpu(), minlength=num_experts + 1)[1:num_experts + 1]
+        hist = torch.bincount(used, minlength=num_experts + 1)[1:num_experts + 1]
+        all_reduce(hist)  # every rank logs the share over all ranks (no-op on one process)
         if self.expert_hist.numel() != num_experts:
             self.expert_hist = torch.zeros(num_experts, dtype=torch.long,
                                            device=self.expert_hist.device)

@@ -125,3 +125,31 @@ def test_teacher_from_config_file_relative_to_repo(monkeypatch, tmp_path):
     assert model.teacher.backbone.num_experts == 3 and not model.teacher.training
     with pytest.raises(FileNotFoundError):
         model.init_weights()
+
+
+def test_dynamic_inference_matches_per_sample_routing():
+    torch.manual_seed(3)
+    model = _routed(0.0)
+    torch.nn.init.normal_(model.router.pred_fcs[0].weight, std=2.0)
+    model.eval()
+    x, samples = _batch(8)
+    with torch.no_grad():  # centre router 0's scores so that the batch splits
+        feats = model.extract_feat(x)[0]
+        scores = model.router(0, feats[:, 0], model.head.expert_logits(feats[:, 0], 0))
+        model.router.pred_fcs[0].bias -= scores.median() + 1e-4
+    preds = model.predict(x, copy.deepcopy(samples))
+    with torch.no_grad():
+        feats = model.extract_feat(x)[0]
+        experts = model.head.forward_experts((feats, ))
+        for n, pred in enumerate(preds):
+            k = 1
+            while k < 3 and torch.sigmoid(model.router(
+                    k - 1, feats[n:n + 1, k - 1], experts[n:n + 1, :k].mean(1))) > 0.5:
+                k += 1
+            assert pred.num_experts == k
+            assert torch.allclose(pred.pred_score, experts[n, :k].mean(0).softmax(-1),
+                                  atol=1e-5)
+    share = model.expert_share()
+    assert share[0] > 0 and share[0] < 1  # a mixed batch: some samples stopped, some went on
+    assert sum(share) == pytest.approx(1.0)
+    assert share == [sum(p.num_experts == k for p in preds) / 8 for k in (1, 2, 3)]
