@@ -17,7 +17,7 @@ setup(
     packages=find_packages(include=['ltr_mm', 'ltr_mm.*']),
     python_requires='>=3.9',
     install_requires=['mmengine>=0.10,<0.11', 'mmcv>=2.0,<2.2', 'mmdet>=3.3,<3.4',
-                      'mmpretrain>=1.2,<1.3', 'faster-coco-eval>=1.6', 'numpy'],
+                      'mmpretrain>=1.2,<1.3', 'faster-coco-eval==1.8.0', 'numpy'],
     license='Apache-2.0',
     zip_safe=False,
 )

@@ -97,7 +97,7 @@ if need mmpretrain 1.2.0; then "${PIP[@]}" mmpretrain==1.2.0; else have mmpretra
 
 step "evaluation: lvis, pycocotools, faster-coco-eval"
 if need lvis 0.5.3 || [ -z "$(version pycocotools)" ] || [ -z "$(version faster-coco-eval)" ]; then
-  "${PIP[@]}" lvis==0.5.3 pycocotools 'faster-coco-eval>=1.6,<2'
+  "${PIP[@]}" lvis==0.5.3 pycocotools faster-coco-eval==1.8.0
 else
   have faster-coco-eval
 fi
