@@ -96,7 +96,7 @@ step "mmpretrain 1.2.0"
 if need mmpretrain 1.2.0; then "${PIP[@]}" mmpretrain==1.2.0; else have mmpretrain; fi
 
 step "evaluation: lvis, pycocotools, faster-coco-eval"
-if need lvis 0.5.3 || [ -z "$(version pycocotools)" ] || [ -z "$(version faster-coco-eval)" ]; then
+if need lvis 0.5.3 || need faster-coco-eval 1.8.0 || [ -z "$(version pycocotools)" ]; then
   "${PIP[@]}" lvis==0.5.3 pycocotools faster-coco-eval==1.8.0
 else
   have faster-coco-eval
