@@ -9,8 +9,9 @@ CLS_CFG=${2:?usage: tools/demo.sh DET_CONFIG CLS_CONFIG OUT_DIR}
 OUT=${3:?usage: tools/demo.sh DET_CONFIG CLS_CONFIG OUT_DIR}
 read -r -a IOU_TYPES <<< "${4:-bbox}"
 PY=${PYTHON:-python3}
-# Validation runs once, in the test step below, not at the end of training as well.
-NO_VAL="train_cfg.val_interval=1000"
+# Evaluation runs once, in the test step below: mmengine would otherwise also validate after
+# the last epoch whatever val_interval says, so validation starts after the last epoch.
+NO_VAL="train_cfg.val_begin=1000"
 mkdir -p "$OUT"
 start=$(date +%s)
 stamp() { echo "[demo $(( $(date +%s) - start ))s] $*"; }
