@@ -1,0 +1,108 @@
+"""Every small classification twin trains 2 iterations and is tested, through the real tools.
+
+Stage-2 twins (cRT, LWS, tau-norm, RIDE expert assignment, RIDE distillation) start from a
+checkpoint trained earlier in this file (module-scoped fixtures). Full-length recipes run with
+one epoch only where they are the only Fashion-MNIST-LT config of their method.
+"""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CE = 'configs/baselines/ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
+RIDE = 'configs/ride/ride-3e_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
+# One-stage twins: train from scratch, then test the checkpoint.
+ONE_STAGE = [
+    'configs/losses/ldam-drw_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
+    'configs/losses/bsce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
+    'configs/fcc/fcc_ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
+    'configs/tde/tde_resnet32_1xb128-200e_fashion-mnist-lt-r100.py',
+]
+
+
+def _tool(*args):
+    proc = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return proc.stdout + proc.stderr
+
+
+def _options(root):
+    """Tiny data (256 training images = 2 iterations, 64 test images), one epoch."""
+    options = ['train_cfg.max_epochs=1', f'val_evaluator.class_stats={root}/class_stats.json',
+               f'test_evaluator.class_stats={root}/class_stats.json']
+    for split, indices in (('train', 256), ('val', 64), ('test', 64)):
+        options += [f'{split}_dataloader.dataset.data_root={root}/',
+                    f'{split}_dataloader.dataset.indices={indices}',
+                    f'{split}_dataloader.num_workers=0',
+                    f'{split}_dataloader.persistent_workers=False']
+    return options
+
+
+def _train_and_test(config, work, root, *extra):
+    options = _options(root) + list(extra)
+    log = _tool('tools/train.py', config, '--work-dir', work, '--cfg-options', *options)
+    assert 'Epoch(train) [1][2/2]' in log
+    checkpoint = osp.join(work, 'epoch_1.pth')
+    assert osp.isfile(checkpoint)
+    log = _tool('tools/test.py', config, checkpoint, '--work-dir', work, '--cfg-options',
+                *options)
+    for key in ('shot/top1', 'shot/many', 'shot/medium', 'shot/few'):
+        assert key in log, key
+    return checkpoint
+
+
+@pytest.fixture(scope='module')
+def ce_checkpoint(tiny_fashion_lt, tmp_path_factory):
+    """Stage 1 of the decoupled twins: the CE baseline twin, 2 iterations."""
+    work = str(tmp_path_factory.mktemp('ce_stage1'))
+    _tool('tools/train.py', CE, '--work-dir', work, '--cfg-options', *_options(tiny_fashion_lt))
+    return osp.join(work, 'epoch_1.pth')
+
+
+@pytest.fixture(scope='module')
+def ride_checkpoint(tiny_fashion_lt, tmp_path_factory):
+    """The 3-expert RIDE twin, trained and tested: stage 1 of RIDE-EA, teacher of distillation."""
+    work = str(tmp_path_factory.mktemp('ride_stage1'))
+    return _train_and_test(RIDE, work, tiny_fashion_lt)
+
+
+@pytest.mark.parametrize('config', ONE_STAGE, ids=osp.basename)
+def test_one_stage_twin_trains_and_tests(config, tiny_fashion_lt, tmp_path):
+    _train_and_test(config, str(tmp_path), tiny_fashion_lt)
+
+
+def test_ride_twin_trains_and_tests(ride_checkpoint):
+    assert osp.isfile(ride_checkpoint)
+
+
+def test_ride_expert_assignment_twin_from_stage1(ride_checkpoint, tiny_fashion_lt, tmp_path):
+    _train_and_test('configs/ride/ride-ea-3e_resnet32_1xb128-2e_fashion-mnist-lt-r100.py',
+                    str(tmp_path), tiny_fashion_lt, f'load_from={ride_checkpoint}')
+
+
+def test_ride_distill_twin_from_teacher(ride_checkpoint, tiny_fashion_lt, tmp_path):
+    _train_and_test('configs/ride/ride-distill-3e_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
+                    str(tmp_path), tiny_fashion_lt, f'model.teacher.checkpoint={ride_checkpoint}')
+
+
+def test_crt_from_ce_stage1(ce_checkpoint, tiny_fashion_lt, tmp_path):
+    _train_and_test('configs/decoupled/crt_resnet32_1xb128-30e_fashion-mnist-lt-r100.py',
+                    str(tmp_path), tiny_fashion_lt,
+                    f'model.backbone.init_cfg.checkpoint={ce_checkpoint}')
+
+
+def test_lws_from_ce_stage1(ce_checkpoint, tiny_fashion_lt, tmp_path):
+    _train_and_test('configs/decoupled/lws_resnet32_1xb128-30e_fashion-mnist-lt-r100.py',
+                    str(tmp_path), tiny_fashion_lt, f'load_from={ce_checkpoint}')
+
+
+def test_tau_norm_tests_ce_stage1(ce_checkpoint, tiny_fashion_lt, tmp_path):
+    config = 'configs/decoupled/tau-norm_resnet32_1xb128-200e_fashion-mnist-lt-r100.py'
+    stats = f'{tiny_fashion_lt}/class_stats.json'
+    log = _tool('tools/test.py', config, ce_checkpoint, '--work-dir', str(tmp_path),
+                '--cfg-options', *_options(tiny_fashion_lt),
+                f'model.head.test_cfg.class_counts_from={stats}')
+    for key in ('shot/top1', 'shot/many', 'shot/medium', 'shot/few'):
+        assert key in log, key
