@@ -99,7 +99,7 @@ def test_subset_of_images_is_scored_honestly(data, monkeypatch, tmp_path):
 
 
 def test_registry_build_proposals_and_files(data, tmp_path):
-    metric = METRICS.build(dict(type='FastLVISMetric', ann_file=data['ann'],
+    metric = METRICS.build(dict(type='mmdet.FastLVISMetric', ann_file=data['ann'],
                                 metric=['proposal'], results_file=str(tmp_path / 'raw.pkl'),
                                 outfile_prefix=str(tmp_path / 'res')))
     assert isinstance(metric, FastLVISMetric)
