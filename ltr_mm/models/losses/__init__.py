@@ -7,3 +7,4 @@ from .logit_adjust_loss import LogitAdjustLoss  # noqa: F401
 from .bags_loss import BAGSLoss  # noqa: F401
 from .ride_distill_loss import RIDEDistillLoss  # noqa: F401
 from .ride_loss import RIDELoss  # noqa: F401
+from .sigmoid_focal_cls_loss import SigmoidFocalClsLoss  # noqa: F401
