@@ -1,0 +1,6 @@
+# Balanced Softmax CE (BSCE): CE on z_c + log n_c during training, plain logits at test;
+# the class counts come from the training list (SetClassStatsHook).
+# iNaturalist 2018, ResNet-50; the CE baseline's schedule and data.
+_base_ = '../baselines/ce_resnet50_8xb64-100e_inat18.py'
+model = dict(head=dict(loss=dict(type='BalancedSoftmaxLoss')))
+custom_hooks = [dict(type='SetClassStatsHook')]
