@@ -3,7 +3,7 @@
 # mu = 1 - 0.1 * min(50 * lr, 1)). 90 epochs, batch 512 (8 x 64), SGD lr 0.2, momentum 0.9,
 # wd 5e-4, cosine to 0 stepped per epoch, no warm-up; model selection on val, report on test.
 _base_ = '../_base_/default_runtime_cls.py'
-data_root = 'data/imagenet/'
+data_root = 'data/imagenet_lt/'
 data_preprocessor = dict(num_classes=1000, mean=[123.675, 116.28, 103.53],
                          std=[58.395, 57.12, 57.375], to_rgb=True)
 train_pipeline = [

@@ -1,0 +1,3 @@
+# TDE on CIFAR-100-LT with imbalance factor 10 (otherwise as the IF100 config).
+_base_ = './tde_resnet32_1xb128-200e_cifar100-lt-r100.py'
+train_dataloader = dict(dataset=dict(imb_factor=10))
