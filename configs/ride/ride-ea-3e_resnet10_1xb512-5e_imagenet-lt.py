@@ -1,0 +1,16 @@
+# RIDE stage 2 (expert assignment) on ImageNet-LT, ResNet-10: routers with top-30 logits on the
+# frozen stage-1 model (384-d expert features), class-balanced sampling, batch 512 on 1 GPU,
+# SGD Nesterov lr 0.01, wd 5e-4, cosine over 5 epochs.
+_base_ = './ride-3e_resnet10_4xb64-100e_imagenet-lt.py'
+load_from = 'work_dirs/ride-3e_resnet10_4xb64-100e_imagenet-lt/epoch_100.pth'
+model = dict(
+    router=dict(type='RIDERouter', in_channels=384, num_classes=1000, num_experts=3,
+                top_k=30, hidden_channels=16, share_fc=True, pos_weight=100.0),
+    test_cfg=dict(dynamic=True, threshold=0.5))
+train_dataloader = dict(batch_size=512,
+                        sampler=dict(_delete_=True, type='ClassBalancedSampler'))
+optim_wrapper = dict(optimizer=dict(lr=0.01, weight_decay=5e-4))
+param_scheduler = [dict(type='CosineAnnealingLR', T_max=5, eta_min=0.0,
+                        by_epoch=True, begin=0, end=5)]
+train_cfg = dict(max_epochs=5, val_interval=1)
+auto_scale_lr = dict(base_batch_size=512)
