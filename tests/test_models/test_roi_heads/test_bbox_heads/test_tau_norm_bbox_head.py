@@ -6,8 +6,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 from mmdet.registry import MODELS
+from mmdet.structures import DetDataSample
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import DefaultScope
+from mmengine.structures import InstanceData
 
 import ltr_mm  # noqa: F401
 
@@ -166,7 +168,6 @@ def test_config_test_cfg_plumbing_and_cfg_options():
     head = model.roi_head.bbox_head
     assert head.test_cfg == dict(tau_norm=0.5, tau_norm_select=True, keep_bias=True)
     assert model.roi_head.test_cfg.max_per_img == 100  # mmdet's rcnn test_cfg untouched
-    from mmdet.structures import DetDataSample
     model.eval()
     sample = DetDataSample(metainfo=dict(img_shape=(64, 64), ori_shape=(64, 64),
                                          scale_factor=(1.0, 1.0), batch_input_shape=(64, 64),
@@ -189,3 +190,46 @@ def test_lvis_configs_load_their_baseline(name):
     assert osp.isfile(osp.join(REPO, 'configs/baselines', baseline + '.py'))
     assert cfg.load_from == cfg.baseline_checkpoint
     assert cfg.model.roi_head.bbox_head.test_cfg.tau_norm_select == ('select' in name)
+
+
+def test_cascade_stages_each_tau_normed():
+    """In a CascadeRoIHead every stage re-scales its own fc_cls before mmdet averages the
+    stage logits; with tau_norm=0 the predictions are the stock cascade's exactly."""
+    def roi_head(head_type, **test_cfg):
+        stage = dict(type=head_type, in_channels=IN, fc_out_channels=FC, roi_feat_size=7,
+                     num_classes=C, reg_class_agnostic=True,
+                     bbox_coder=dict(type='DeltaXYWHBBoxCoder', target_means=[0.] * 4,
+                                     target_stds=[0.1, 0.1, 0.2, 0.2]))
+        if test_cfg:
+            stage['test_cfg'] = test_cfg
+        cfg = dict(type='CascadeRoIHead', num_stages=3, stage_loss_weights=[1, 0.5, 0.25],
+                   bbox_roi_extractor=dict(type='SingleRoIExtractor', out_channels=IN,
+                                           roi_layer=dict(type='RoIAlign', output_size=7),
+                                           featmap_strides=[4]),
+                   bbox_head=[stage] * 3, test_cfg=dict(RCNN_TEST_CFG, max_per_img=20))
+        return MODELS.build(ConfigDict(cfg))
+
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        stock = roi_head('Shared2FCBBoxHead')
+        torch.manual_seed(0)
+        stock.init_weights()
+        heads = {p: roi_head('TauNormBBoxHead', tau_norm=p) for p in (0.0, 1.0)}
+    for head in heads.values():
+        head.load_state_dict(stock.state_dict(), strict=True)
+    feats = (torch.rand(1, IN, 16, 16), )
+    sample = DetDataSample(metainfo=dict(img_shape=(64, 64), scale_factor=(1., 1.)))
+    boxes = torch.tensor([[4., 4., 30., 30.], [30., 20., 60., 50.]]).repeat(4, 1)
+    boxes = boxes + torch.rand(8, 4)
+
+    def predict(model):
+        model.eval()
+        proposals = InstanceData(bboxes=boxes.clone(), scores=torch.ones(8),
+                                 labels=torch.zeros(8, dtype=torch.long))
+        with torch.no_grad():
+            return model.predict(feats, [proposals], [sample], rescale=False)[0]
+
+    plain, off, on = predict(stock), predict(heads[0.0]), predict(heads[1.0])
+    assert plain.scores.numel() > 0
+    for key in ('bboxes', 'scores', 'labels'):
+        assert torch.equal(plain[key], off[key])
+    assert not torch.equal(plain.scores, on.scores)
