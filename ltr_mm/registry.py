@@ -18,6 +18,7 @@ from typing import Callable, List, Optional, Tuple
 from mmdet.registry import DATA_SAMPLERS as DET_DATA_SAMPLERS
 from mmdet.registry import DATASETS as DET_DATASETS
 from mmdet.registry import HOOKS as DET_HOOKS
+from mmdet.registry import LOOPS as DET_LOOPS
 from mmdet.registry import METRICS as DET_METRICS
 from mmdet.registry import MODELS as DET_MODELS
 from mmdet.registry import TRANSFORMS as DET_TRANSFORMS
@@ -25,12 +26,14 @@ from mmengine.registry import Registry
 from mmpretrain.registry import DATA_SAMPLERS as CLS_DATA_SAMPLERS
 from mmpretrain.registry import DATASETS as CLS_DATASETS
 from mmpretrain.registry import HOOKS as CLS_HOOKS
+from mmpretrain.registry import LOOPS as CLS_LOOPS
 from mmpretrain.registry import METRICS as CLS_METRICS
 from mmpretrain.registry import MODELS as CLS_MODELS
 from mmpretrain.registry import TRANSFORMS as CLS_TRANSFORMS
 
 SHARED_MODELS = (DET_MODELS, CLS_MODELS)
 SHARED_HOOKS = (DET_HOOKS, CLS_HOOKS)
+SHARED_LOOPS = (DET_LOOPS, CLS_LOOPS)
 SHARED_DATA_SAMPLERS = (DET_DATA_SAMPLERS, CLS_DATA_SAMPLERS)
 SHARED_DATASETS = (DET_DATASETS, CLS_DATASETS)
 SHARED_METRICS = (DET_METRICS, CLS_METRICS)
@@ -60,7 +63,8 @@ def register(*registries: Registry, name: Optional[str] = None) -> Callable[[typ
 
 __all__ = [
     'CLS_DATASETS', 'CLS_DATA_SAMPLERS', 'CLS_HOOKS', 'CLS_METRICS', 'CLS_MODELS',
-    'CLS_TRANSFORMS', 'DET_DATASETS', 'DET_DATA_SAMPLERS', 'DET_HOOKS', 'DET_METRICS',
-    'DET_MODELS', 'DET_TRANSFORMS', 'REGISTERED', 'SHARED_DATASETS', 'SHARED_DATA_SAMPLERS',
-    'SHARED_HOOKS', 'SHARED_METRICS', 'SHARED_MODELS', 'register'
+    'CLS_LOOPS', 'CLS_TRANSFORMS', 'DET_DATASETS', 'DET_DATA_SAMPLERS', 'DET_HOOKS',
+    'DET_LOOPS', 'DET_METRICS', 'DET_MODELS', 'DET_TRANSFORMS', 'REGISTERED', 'SHARED_DATASETS',
+    'SHARED_DATA_SAMPLERS', 'SHARED_HOOKS', 'SHARED_LOOPS', 'SHARED_METRICS', 'SHARED_MODELS',
+    'register'
 ]

@@ -8,7 +8,7 @@ Multi-process: ``tools/dist_train.sh CONFIG N`` (torchrun; gloo on CPU-only mach
 import argparse
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
-from ltr_mm.utils.cli import add_common_args, build_runner, load_config
+from ltr_mm.utils.cli import add_common_args, build_runner, load_config, use_resumable_loop
 
 
 def parse_args() -> argparse.Namespace:
@@ -28,6 +28,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args)
+    use_resumable_loop(cfg)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'

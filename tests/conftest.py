@@ -1,11 +1,13 @@
-"""Tiny copies of the embedded data sets, built once per test session by the real tools."""
+"""Tiny copies of the embedded data sets, built once per test session by the real tools.
+
+Shared by the config, engine and distributed tests."""
 import os.path as osp
 import subprocess
 import sys
 
 import pytest
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FASHION_SRC = '/usr/share/datasets/fashion-mnist'
 
 

@@ -1,0 +1,4 @@
+"""Training loops, registered in both mmdet's and mmpretrain's ``LOOPS``."""
+from .resumable_loop import ResumableEpochBasedTrainLoop
+
+__all__ = ['ResumableEpochBasedTrainLoop']
