@@ -24,6 +24,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List
 
+from bench_doc import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = '## LVIS evaluation'
 KEYS = ('AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf', 'AR@300', 'ARs@300',
@@ -123,21 +125,6 @@ def max_diff(a: Dict[str, Any], b: Dict[str, Any]) -> float:
     return max(diffs)
 
 
-def write_doc(doc: str, text: str) -> None:
-    """Replace the ``## LVIS evaluation`` section of ``doc`` (create the file if needed)."""
-    path = Path(doc)
-    old = path.read_text() if path.exists() else (
-        '# ltr_mm benchmarks\n\nMeasured numbers, each section written by the script it names.\n')
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip('\n') + '\n\n' + text
-    else:
-        nxt = old.find('\n## ', start + len(SECTION))
-        new = old[:start] + text + ('\n' + old[nxt + 1:] if nxt >= 0 else '')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new.rstrip('\n') + '\n')
-
-
 def report(args: argparse.Namespace, data: Dict[str, Any], rows: List[Dict]) -> str:
     """The markdown section: data, results table, phases, machine and command."""
     lines = [SECTION, '', f'{data["n_images"]} images, {data["n_cats"]} categories, '
@@ -191,7 +178,7 @@ def main() -> None:
                   f'{row[kind]["peak_mb"]:.0f} MB', flush=True)
         rows.append(row)
     text = report(args, data, rows)
-    write_doc(args.doc, text)
+    write_section(args.doc, SECTION, text)
     print(text)
 
 

@@ -1,0 +1,265 @@
+"""Long-tailed detection on the embedded Fashion-LVIS set: baseline, RFS, BAGS and TDE.
+
+    python bench/det_lt.py [--iters 1200] [--stage2-iters 400] [--timing-rounds 6]
+                           [--max-dets 100] [--val-images N]
+                           [--work-dir work_dirs/bench_det_lt] [--doc docs/benchmarks.md] [--reuse]
+
+Every method trains the small Mask R-CNN (ResNet-18 at half width, 64-channel FPN, from scratch)
+for the same number of iterations (``--iters``, batch 4, SGD lr 0.02, steps at 75% and 90%),
+then the LVIS protocol scores bbox and segm on the 500 validation images, keeping at most
+``--max-dets`` (100) detections per image: the images hold a few objects each, and 300 masks
+per image would triple the test time on a CPU.
+
+- ``baseline``: softmax CE, random sampling;
+- ``rfs``: repeat-factor sampling with stochastic rounding re-drawn each pass (t = 0.1);
+- ``bags``: BAGS stage 2 from the baseline checkpoint, ``--stage2-iters`` more iterations that
+  train only ``fc_cls`` with the group-softmax loss (everything else frozen, BN in eval mode);
+- ``baseline-ft``: the control for BAGS, the same stage 2 with the plain CE loss;
+- ``tde``: the TDE box head trained like the baseline, scored with alpha = 1.5 (the config's
+  value) and alpha = 0 (plain causal-norm inference) from the same checkpoint.
+
+The step-time table trains the three heads (stock ``Shared2FCBBoxHead`` with CE, the same head
+with ``BAGSLoss``, ``TDEBBoxHead``) inside one model each, everything trainable, on the same
+batches in the same process, interleaved round by round; the ratio is median step time over
+the stock head's. Each training run and the timing run is a child process of this script.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import platform
+import statistics
+import sys
+import time
+from typing import Any, Dict, List
+
+from bench_child import run_child
+from bench_doc import write_section
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SECTION = '## Long-tailed detection (embedded set)'
+BASE = 'configs/baselines/mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py'
+RUNS = {  # name: (config, stage-1 run or None)
+    'baseline': (BASE, None),
+    'rfs': ('configs/rfs/rfs-stochastic_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
+    'tde': ('configs/tde/tde_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
+    'bags': ('configs/bags/bags_mask-rcnn_r18-w32_fpn_1xb4-4e_fashion-lvis.py', 'baseline'),
+    'baseline-ft': (BASE, 'baseline'),
+}
+KEYS = ('AP', 'APr', 'APc', 'APf')
+
+
+def budget_cfg(cfg, iters: int, work_dir: str, max_dets: int, val_images: int) -> None:
+    """Iteration budget, no validation, one final checkpoint, plain batches (see module doc)."""
+    cfg.work_dir = work_dir
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    warmup = max(1, min(200, iters // 5))
+    cfg.param_scheduler = [
+        dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=warmup),
+        dict(type='MultiStepLR', by_epoch=False, begin=0, end=iters,
+             milestones=[int(iters * 0.75), int(iters * 0.9)], gamma=0.1)]
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', by_epoch=False, interval=iters)
+    cfg.default_hooks.logger = dict(type='LoggerHook', interval=50)
+    cfg.log_processor = dict(by_epoch=False)
+    # Without the aspect-ratio batch sampler the loader's own sampler is re-seeded by
+    # set_epoch at every pass over the data (RFS re-draws its repeats there).
+    cfg.train_dataloader.pop('batch_sampler', None)
+    cfg.train_dataloader.persistent_workers = False
+    cfg.test_dataloader.persistent_workers = False
+    cfg.randomness = dict(seed=0)
+    cfg.model.test_cfg.rcnn.max_per_img = max_dets
+    if val_images:
+        cfg.test_dataloader.dataset.indices = val_images
+
+
+def lvis_numbers(metrics: Dict[str, float]) -> Dict[str, float]:
+    """``{'bbox_APr': 5.1, ...}`` in percent from the FastLVISMetric keys."""
+    out = {}
+    for iou in ('bbox', 'segm'):
+        for key in KEYS:
+            out[f'{iou}_{key}'] = 100.0 * float(metrics[f'lvis/{iou}_{key}'])
+    return out
+
+
+def child_train(name: str, args: argparse.Namespace) -> None:
+    """Train one method under the budget and write ``metrics.json`` into its work dir."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    import ltr_mm  # noqa: F401
+    config, stage1 = RUNS[name]
+    work_dir = osp.join(args.work_dir, name)
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    budget_cfg(cfg, args.stage2_iters if stage1 else args.iters, work_dir, args.max_dets,
+               args.val_images)
+    if stage1:
+        cfg.load_from = osp.join(args.work_dir, stage1, f'iter_{args.iters}.pth')
+        if name == 'baseline-ft':  # same stage 2 as BAGS, plain CE
+            cfg.custom_hooks = [dict(type='FreezeModulesHook',
+                                     trainable=['roi_head.bbox_head.fc_cls'])]
+    start = time.time()
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    train_s = time.time() - start
+    results = {'train_s': train_s, 'iters': cfg.train_cfg.max_iters,
+               'test': lvis_numbers(runner.test())}
+    if name == 'tde':
+        runner.model.roi_head.bbox_head.test_cfg['alpha'] = 0.0
+        results['test_alpha0'] = lvis_numbers(runner.test())
+    with open(osp.join(work_dir, 'metrics.json'), 'w') as f:
+        json.dump(results, f, indent=1)
+
+
+def timing_models(cfg) -> Dict[str, Any]:
+    """The stock, BAGS-loss and TDE variants of the benchmark's Mask R-CNN."""
+    import copy
+
+    from mmdet.registry import MODELS
+    variants = {'Shared2FCBBoxHead (CE)': copy.deepcopy(cfg.model)}
+    bags = copy.deepcopy(cfg.model)
+    ann = cfg.train_dataloader.dataset.data_root + cfg.train_dataloader.dataset.ann_file
+    bags.roi_head.bbox_head.loss_cls = dict(type='BAGSLoss', num_classes=10, ann_file=ann)
+    variants['Shared2FCBBoxHead + BAGSLoss'] = bags
+    tde = copy.deepcopy(cfg.model)
+    tde.roi_head.bbox_head.update(type='TDEBBoxHead', num_heads=2, tau=16.0, gamma=1 / 32,
+                                  mu=0.9998)
+    variants['TDEBBoxHead'] = tde
+    return {k: MODELS.build(v) for k, v in variants.items()}
+
+
+def child_timing(args: argparse.Namespace) -> None:
+    """Median training-step time of each head on the same batches, interleaved by rounds."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.optim import OptimWrapper
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import Runner
+
+    import ltr_mm  # noqa: F401
+    init_default_scope('mmdet')
+    torch.manual_seed(0)
+    cfg = Config.fromfile(osp.join(ROOT, BASE))
+    cfg.train_dataloader.num_workers = 0
+    cfg.train_dataloader.persistent_workers = False
+    loader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
+    batches = []
+    for batch in loader:
+        batches.append(batch)
+        if len(batches) == args.timing_batches:
+            break
+    models = timing_models(cfg)
+    optims = {k: OptimWrapper(torch.optim.SGD(m.parameters(), lr=0.002, momentum=0.9))
+              for k, m in models.items()}
+    times: Dict[str, List[float]] = {k: [] for k in models}
+    for rnd in range(args.timing_rounds + 1):  # round 0 warms up
+        names = list(models)
+        names = names[rnd % len(names):] + names[:rnd % len(names)]
+        for name in names:
+            models[name].train()
+            for batch in batches:
+                t0 = time.perf_counter()
+                models[name].train_step(batch, optims[name])
+                if rnd:
+                    times[name].append(time.perf_counter() - t0)
+    stock = statistics.median(times['Shared2FCBBoxHead (CE)'])
+    out = {k: {'median_s': statistics.median(v), 'ratio': statistics.median(v) / stock,
+               'steps': len(v)} for k, v in times.items()}
+    with open(osp.join(args.work_dir, 'timing.json'), 'w') as f:
+        json.dump(out, f, indent=1)
+
+
+def child(args: argparse.Namespace, what: List[str], out: str) -> Dict[str, Any]:
+    """Run one job of this script in a child process (see :func:`bench_child.run_child`)."""
+    argv = ['--work-dir', args.work_dir, '--iters', str(args.iters), '--stage2-iters',
+            str(args.stage2_iters), '--timing-rounds', str(args.timing_rounds),
+            '--timing-batches', str(args.timing_batches), '--max-dets', str(args.max_dets),
+            '--val-images', str(args.val_images), *what]
+    return run_child(__file__, argv, out, args.reuse, ROOT)
+
+
+def table(results: Dict[str, Dict[str, Any]]) -> List[str]:
+    """The AP table in markdown."""
+    cols = [f'{iou} {k}' for iou in ('bbox', 'segm') for k in KEYS]
+    lines = ['| method | iterations | ' + ' | '.join(cols) + ' | train time |',
+             '| --- | --- | ' + ' | '.join('---:' for _ in cols) + ' | ---: |']
+    rows = [('baseline', 'baseline', 'test'), ('RFS (stochastic, t = 0.1)', 'rfs', 'test'),
+            ('baseline + stage-2 CE on fc_cls', 'baseline-ft', 'test'),
+            ('BAGS (stage 2 on fc_cls)', 'bags', 'test'),
+            ('TDE, alpha = 0 (causal norm)', 'tde', 'test_alpha0'),
+            ('TDE, alpha = 1.5', 'tde', 'test')]
+    for label, name, key in rows:
+        res = results[name]
+        iters = (f'{args_iters(results)} + {res["iters"]}' if name in ('bags', 'baseline-ft')
+                 else str(res['iters']))
+        vals = ' | '.join(f'{res[key][c.replace(" ", "_")]:.2f}' for c in cols)
+        lines.append(f'| {label} | {iters} | {vals} | {res["train_s"] / 60:.1f} min |')
+    return lines
+
+
+def args_iters(results: Dict[str, Dict[str, Any]]) -> int:
+    """Stage-1 iterations (the baseline's budget)."""
+    return results['baseline']['iters']
+
+
+def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, Any],
+           wall: float) -> str:
+    """The markdown section for docs/benchmarks.md."""
+    lines = [SECTION, '',
+             'Small Mask R-CNN (ResNet-18 at half width, 64-channel FPN, from scratch) on the '
+             'embedded Fashion-LVIS set (3000 training images; 10 categories: 5 frequent, 3 '
+             'common, 2 rare), batch 4, one iteration budget for every stage-1 run; LVIS '
+             'protocol on the 500 validation images with at most '
+             f'{args.max_dets} detections per image (AP in percent). BAGS and its control '
+             'start from the baseline checkpoint and train only `fc_cls`.', '']
+    lines += table(results)
+    lines += ['', 'Training-step time of each box head (everything trainable, same batches, '
+              f'{args.timing_batches} batches x {args.timing_rounds} interleaved rounds, '
+              'median):', '', '| head | median step | relative to stock |',
+              '| --- | ---: | ---: |']
+    for name, t in timing.items():
+        lines.append(f'| {name} | {t["median_s"]:.3f} s | {t["ratio"]:.3f}x |')
+    load = os.getloadavg()[0]
+    lines += ['', f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
+              f'load average {load:.2f} at the end. Wall time {wall / 60:.1f} min.', '',
+              'Command:', '', '```', 'python bench/det_lt.py ' + ' '.join(sys.argv[1:]), '```',
+              '']
+    return '\n'.join(lines)
+
+
+def main() -> None:
+    """Parent: run every child, then write the section."""
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--iters', type=int, default=1200)
+    parser.add_argument('--stage2-iters', type=int, default=400)
+    parser.add_argument('--timing-rounds', type=int, default=6)
+    parser.add_argument('--timing-batches', type=int, default=4)
+    parser.add_argument('--max-dets', type=int, default=100,
+                        help='detections kept per image at test time')
+    parser.add_argument('--val-images', type=int, default=0,
+                        help='score only the first N validation images (0: all)')
+    parser.add_argument('--work-dir', default='work_dirs/bench_det_lt')
+    parser.add_argument('--doc', default='docs/benchmarks.md')
+    parser.add_argument('--reuse', action='store_true',
+                        help='keep the results of runs that finished before')
+    parser.add_argument('--child', nargs='+', help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.work_dir = osp.abspath(args.work_dir)
+    if args.child:
+        os.chdir(ROOT)
+        if args.child[0] == 'timing':
+            child_timing(args)
+        else:
+            child_train(args.child[1], args)
+        return
+    start = time.time()
+    timing = child(args, ['--child', 'timing'], osp.join(args.work_dir, 'timing.json'))
+    results = {name: child(args, ['--child', 'train', name],
+                               osp.join(args.work_dir, name, 'metrics.json')) for name in RUNS}
+    text = report(args, results, timing, time.time() - start)
+    write_section(args.doc, SECTION, text)
+    print(text)
+
+
+if __name__ == '__main__':
+    main()
