@@ -10,6 +10,8 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
+from .validation.data_list import check_not_empty
+
 
 def long_tailed_counts(n_max: int, imb_factor: float, num_classes: int) -> List[int]:
     """Per-class counts ``floor(n_max * (1 / imb_factor) ** (i / (num_classes - 1)))``.
@@ -80,7 +82,12 @@ class ClassCountsMixin:
         return max(labels) + 1 if labels else 0
 
     def _store_class_counts(self, data_list: List[dict]) -> None:
-        """Count ``gt_label`` over ``data_list`` into ``metainfo['class_counts']``."""
+        """Count ``gt_label`` over ``data_list`` into ``metainfo['class_counts']``.
+
+        An empty list raises ``ValueError`` naming the file.
+        """
+        check_not_empty(data_list, self.ann_file or self.data_root, type(self).__name__,
+                        self.test_mode)
         classes = self._metainfo.get('classes')
         num = len(classes) if classes else self.NUM_CLASSES
         labels = np.array([int(info['gt_label']) for info in data_list], dtype=np.int64)

@@ -1,7 +1,8 @@
 # The embedded long-tailed LVIS-v1-format set built by
 # tools/dataset_converters/make_lt_detection.py (10 Fashion-MNIST categories on canvases of at
 # most 256 px, rare / common / frequent groups present). Images are used at their own size.
-dataset_type = 'LVISV1Dataset'
+# CheckedLVISV1Dataset: mmdet's LVISV1Dataset plus ltr_mm's bad-input checks.
+dataset_type = 'CheckedLVISV1Dataset'
 data_root = 'data/fashion_lvis/'
 metainfo = dict(classes=('t-shirt_top', 'trouser', 'pullover', 'dress', 'coat', 'sandal',
                          'shirt', 'sneaker', 'bag', 'ankle_boot'))

@@ -4,12 +4,15 @@ _base_ = 'mmdet::_base_/datasets/lvis_v0.5_instance.py'
 train_dataloader = dict(
     dataset=dict(
         _delete_=True,
-        type='LVISV05Dataset',
+        type='CheckedLVISV05Dataset',
         data_root='data/lvis_v0.5/',
         ann_file='annotations/lvis_v0.5_train.json',
         data_prefix=dict(img='train2017/'),
         filter_cfg=dict(filter_empty_gt=True, min_size=32),
         pipeline={{_base_.train_pipeline}}))
+# ltr_mm's checked dataset (bad-input checks, one-pass loader) for validation / test too.
+val_dataloader = dict(dataset=dict(type='CheckedLVISV05Dataset'))
+test_dataloader = val_dataloader
 val_evaluator = dict(
     _delete_=True,
     type='FastLVISMetric',
