@@ -4,6 +4,6 @@ _base_ = './ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py'
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=1,
          convert_to_iter_based=True),
-    dict(type='MultiStepLR', by_epoch=True, begin=1, end=6, milestones=[4, 5], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=6, milestones=[4, 5], gamma=0.1)
 ]
 train_cfg = dict(max_epochs=6, val_interval=6)

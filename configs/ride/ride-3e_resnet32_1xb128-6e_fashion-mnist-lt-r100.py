@@ -5,6 +5,6 @@ model = dict(head=dict(loss=dict(reweight_epoch=4)))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=1,
          convert_to_iter_based=True),
-    dict(type='MultiStepLR', by_epoch=True, begin=1, end=6, milestones=[4, 5], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=6, milestones=[4, 5], gamma=0.1)
 ]
 train_cfg = dict(max_epochs=6, val_interval=6)

@@ -55,7 +55,7 @@ optim_wrapper = dict(
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=5,
          convert_to_iter_based=True),
-    dict(type='MultiStepLR', by_epoch=True, begin=5, end=100, milestones=[60, 80], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=100, milestones=[60, 80], gamma=0.1)
 ]
 train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=10)
 val_cfg = dict()

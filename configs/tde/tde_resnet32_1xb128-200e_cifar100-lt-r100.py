@@ -31,5 +31,5 @@ optim_wrapper = dict(optimizer=dict(lr=0.1, weight_decay=5e-4))
 param_scheduler = [
     dict(type='LinearLR', start_factor=1 / 3, by_epoch=True, begin=0, end=5,
          convert_to_iter_based=True),
-    dict(type='MultiStepLR', by_epoch=True, begin=5, end=200, milestones=[120, 160], gamma=0.01)
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=200, milestones=[120, 160], gamma=0.01)
 ]

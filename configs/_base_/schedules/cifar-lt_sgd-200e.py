@@ -7,7 +7,7 @@ optim_wrapper = dict(
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=5,
          convert_to_iter_based=True),
-    dict(type='MultiStepLR', by_epoch=True, begin=5, end=max_epochs, milestones=[160, 180],
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs, milestones=[160, 180],
          gamma=0.01)
 ]
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=10)
