@@ -2,9 +2,13 @@
 
 Stage-2 twins (cRT, LWS, tau-norm, RIDE expert assignment, RIDE distillation) start from a
 checkpoint trained earlier in this file (module-scoped fixtures). Full-length recipes run with
-one epoch only where they are the only Fashion-MNIST-LT config of their method.
+one epoch only where they are the only Fashion-MNIST-LT config of their method; the others
+are covered by their short twin (same name up to the epoch count), which
+``test_every_fashion_mnist_lt_config_is_covered`` checks.
 """
+import glob
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -18,8 +22,15 @@ ONE_STAGE = [
     'configs/losses/ldam-drw_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
     'configs/losses/bsce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
     'configs/fcc/fcc_ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
-    'configs/tde/tde_resnet32_1xb128-200e_fashion-mnist-lt-r100.py',
+    'configs/fcc/fcc_bsce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
+    'configs/tde/tde_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
 ]
+RIDE_EA = 'configs/ride/ride-ea-3e_resnet32_1xb128-2e_fashion-mnist-lt-r100.py'
+RIDE_DISTILL = 'configs/ride/ride-distill-3e_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
+CRT = 'configs/decoupled/crt_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
+LWS = 'configs/decoupled/lws_resnet32_1xb128-30e_fashion-mnist-lt-r100.py'
+TAU_NORM = 'configs/decoupled/tau-norm_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
+RUN_HERE = [CE, RIDE, *ONE_STAGE, RIDE_EA, RIDE_DISTILL, CRT, LWS, TAU_NORM]
 
 
 def _tool(*args):
@@ -53,12 +64,24 @@ def _train_and_test(config, work, root, *extra):
     return checkpoint
 
 
+def test_every_fashion_mnist_lt_config_is_covered():
+    """Each Fashion-MNIST-LT classification config runs here or has a short twin that does."""
+
+    def family(path):
+        return re.sub(r'(xb\d+-)\d+e_', r'\1Ne_', osp.basename(path))  # drop the epochs
+
+    configs = glob.glob(osp.join(REPO, 'configs/**/*_fashion-mnist-lt-r100.py'), recursive=True)
+    assert len(configs) >= 18
+    covered = {family(p) for p in RUN_HERE}
+    assert all(osp.isfile(osp.join(REPO, p)) for p in RUN_HERE)
+    assert sorted(p for p in configs if family(p) not in covered) == []
+
+
 @pytest.fixture(scope='module')
 def ce_checkpoint(tiny_fashion_lt, tmp_path_factory):
-    """Stage 1 of the decoupled twins: the CE baseline twin, 2 iterations."""
+    """The CE baseline twin, trained and tested: stage 1 of the decoupled twins."""
     work = str(tmp_path_factory.mktemp('ce_stage1'))
-    _tool('tools/train.py', CE, '--work-dir', work, '--cfg-options', *_options(tiny_fashion_lt))
-    return osp.join(work, 'epoch_1.pth')
+    return _train_and_test(CE, work, tiny_fashion_lt)
 
 
 @pytest.fixture(scope='module')
@@ -78,28 +101,25 @@ def test_ride_twin_trains_and_tests(ride_checkpoint):
 
 
 def test_ride_expert_assignment_twin_from_stage1(ride_checkpoint, tiny_fashion_lt, tmp_path):
-    _train_and_test('configs/ride/ride-ea-3e_resnet32_1xb128-2e_fashion-mnist-lt-r100.py',
-                    str(tmp_path), tiny_fashion_lt, f'load_from={ride_checkpoint}')
+    _train_and_test(RIDE_EA, str(tmp_path), tiny_fashion_lt, f'load_from={ride_checkpoint}')
 
 
 def test_ride_distill_twin_from_teacher(ride_checkpoint, tiny_fashion_lt, tmp_path):
-    _train_and_test('configs/ride/ride-distill-3e_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
-                    str(tmp_path), tiny_fashion_lt, f'model.teacher.checkpoint={ride_checkpoint}')
+    _train_and_test(RIDE_DISTILL, str(tmp_path), tiny_fashion_lt,
+                    f'model.teacher.checkpoint={ride_checkpoint}')
 
 
 def test_crt_from_ce_stage1(ce_checkpoint, tiny_fashion_lt, tmp_path):
-    _train_and_test('configs/decoupled/crt_resnet32_1xb128-30e_fashion-mnist-lt-r100.py',
-                    str(tmp_path), tiny_fashion_lt,
+    _train_and_test(CRT, str(tmp_path), tiny_fashion_lt,
                     f'model.backbone.init_cfg.checkpoint={ce_checkpoint}')
 
 
 def test_lws_from_ce_stage1(ce_checkpoint, tiny_fashion_lt, tmp_path):
-    _train_and_test('configs/decoupled/lws_resnet32_1xb128-30e_fashion-mnist-lt-r100.py',
-                    str(tmp_path), tiny_fashion_lt, f'load_from={ce_checkpoint}')
+    _train_and_test(LWS, str(tmp_path), tiny_fashion_lt, f'load_from={ce_checkpoint}')
 
 
 def test_tau_norm_tests_ce_stage1(ce_checkpoint, tiny_fashion_lt, tmp_path):
-    config = 'configs/decoupled/tau-norm_resnet32_1xb128-200e_fashion-mnist-lt-r100.py'
+    config = TAU_NORM
     stats = f'{tiny_fashion_lt}/class_stats.json'
     log = _tool('tools/test.py', config, ce_checkpoint, '--work-dir', str(tmp_path),
                 '--cfg-options', *_options(tiny_fashion_lt),
