@@ -9,6 +9,8 @@ from mmengine.model import is_model_wrapper
 from ltr_mm.registry import SHARED_HOOKS, register
 from ltr_mm.utils.class_counts import COUNT_TYPES, dataset_class_counts
 from ltr_mm.utils.class_stats import load_class_stats
+from ltr_mm.utils.class_stats_match import check_stats_match
+from .check_num_classes_hook import base_dataset
 
 
 @register(*SHARED_HOOKS)
@@ -25,7 +27,9 @@ class SetClassStatsHook(Hook):
 
     Before pushing, the number of counts is compared with the ``num_classes`` attribute of
     the module or of its nearest parent that has one (e.g. the head owning a loss); a
-    mismatch raises ``ValueError`` naming the dataset (or file) and both numbers.
+    mismatch raises ``ValueError`` naming the dataset (or file) and both numbers. Before
+    training, a class-stats file must also have the training set's class names, in its
+    order (``ValueError`` naming the file, the field and the value otherwise).
 
     Args:
         class_stats (str, optional): path of a class-stats JSON file. Defaults to None.
@@ -68,15 +72,28 @@ class SetClassStatsHook(Hook):
         return found
 
     def _load(self, dataset: Any) -> List[int]:
-        """Counts from the file, else from ``dataset`` (cached)."""
+        """Counts from the file (checked against ``dataset`` if given), else from
+        ``dataset`` (cached)."""
         if self._counts is None:
             if self.class_stats is not None:
-                self._counts = load_class_stats(self.class_stats)['counts']
+                stats = load_class_stats(self.class_stats)
+                if dataset is not None:
+                    self._check_file(stats, dataset)
+                self._counts = stats['counts']
                 self._source = f'class_stats file {self.class_stats}'
             else:
                 self._counts = dataset_class_counts(dataset, self.count_type)
                 self._source = f'dataset {type(dataset).__name__}'
         return self._counts
+
+    def _check_file(self, stats: dict, dataset: Any) -> None:
+        """The file must have the training data's classes, in its order."""
+        data = base_dataset(dataset)
+        classes = (getattr(data, 'metainfo', None) or {}).get('classes')
+        if classes:
+            source = getattr(data, 'ann_file', '') or getattr(data, 'data_root', '')
+            check_stats_match(stats, self.class_stats, f'the training data '
+                              f'({type(data).__name__}, file {source})', classes=classes)
 
     def _push(self, targets: List[Tuple[str, nn.Module, Optional[int]]],
               counts: List[int]) -> None:
@@ -93,7 +110,9 @@ class SetClassStatsHook(Hook):
         """Push the counts into every module with ``set_class_stats``."""
         targets = self._targets(runner)
         if targets:
-            dataset = None if self.class_stats else runner.train_dataloader.dataset
+            loader = getattr(runner, 'train_dataloader', None)
+            dataset = runner.train_dataloader.dataset if self.class_stats is None else (
+                getattr(loader, 'dataset', None))
             self._push(targets, self._load(dataset))
 
     def _push_missing(self, runner) -> None:

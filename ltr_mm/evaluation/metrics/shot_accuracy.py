@@ -8,6 +8,7 @@ from torch import Tensor
 
 from ltr_mm.registry import CLS_METRICS, register
 from ltr_mm.utils.class_stats import counts_from_labels, load_class_stats, split_shots
+from ltr_mm.utils.class_stats_match import check_stats_match
 
 SHOTS = ('many', 'medium', 'few')
 
@@ -65,6 +66,7 @@ class ShotAccuracy(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.counts, self.source = self._load_counts(class_stats, train_ann_file,
                                                      class_counts, num_classes)
+        self.class_stats = class_stats
         try:
             self.shots = split_shots(self.counts, many=many_thr, few=few_thr)
         except ValueError as err:
@@ -150,6 +152,7 @@ class ShotAccuracy(BaseMetric):
         Returns:
             dict: metric name (without prefix) to value, see the class docstring.
         """
+        self._check_dataset_classes()
         num_classes = len(self.counts)
         widths = sorted({r['width'] for r in results if r['width'] is not None})
         if any(w != num_classes for w in widths):
@@ -165,6 +168,13 @@ class ShotAccuracy(BaseMetric):
         metrics = self.calculate(pred, gt, self.shots, num_classes)
         per_class_acc = metrics.pop('per_class_acc')
         return dict(metrics, per_class_acc=per_class_acc) if self.per_class else metrics
+
+    def _check_dataset_classes(self) -> None:
+        """A class-stats file must name the evaluated dataset's classes, in its order."""
+        classes = (self.dataset_meta or {}).get('classes')
+        if self.class_stats is not None and classes:
+            check_stats_match(load_class_stats(self.class_stats), self.class_stats,
+                              'the evaluated dataset (dataset_meta)', classes=classes)
 
     @staticmethod
     def calculate(pred: Tensor, target: Tensor, shots: Dict[str, List[int]],

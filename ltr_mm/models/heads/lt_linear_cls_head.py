@@ -11,6 +11,7 @@ from ltr_mm.models.functional import adjust_logits, cosine_logits, log_prior, ta
 from ltr_mm.models.layers import CosineLinear
 from ltr_mm.registry import CLS_MODELS, register
 from ltr_mm.utils.class_stats import load_class_stats
+from ltr_mm.utils.class_stats_match import check_stats_match
 
 Counts = Union[Sequence[int], Tensor]
 DEFAULT_TEST_CFG: Dict[str, Any] = dict(
@@ -91,7 +92,10 @@ class LTLinearClsHead(LinearClsHead):
         """Log prior for logit adjustment, reading ``class_counts_from`` once if set."""
         path = self.test_cfg['class_counts_from']
         if path is not None and path != self._counts_file:
-            self.set_class_stats(load_class_stats(path)['counts'])
+            stats = load_class_stats(path)
+            check_stats_match(stats, path, f'{type(self).__name__} (test_cfg.class_counts_from)',
+                              num_classes=self.num_classes)
+            self.set_class_stats(stats['counts'])
             self._counts_file = path
         if not self.has_class_stats:
             raise RuntimeError(f'{type(self).__name__}: logit_adjust needs class counts; add '

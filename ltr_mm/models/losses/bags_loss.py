@@ -2,6 +2,7 @@
 import json
 from typing import Dict, List, Optional, Sequence
 
+import numpy as np
 import torch
 from mmdet.models.losses import accuracy
 from mmengine.logging import print_log
@@ -12,6 +13,7 @@ from ltr_mm.models.functional.group_softmax import (DEFAULT_BINS, GroupTables, b
                                                     merge_group_scores, num_group_channels)
 from ltr_mm.datasets.validation import check_coco_format
 from ltr_mm.registry import DET_MODELS, register
+from ltr_mm.utils.bad_input import field_error
 
 
 def instance_counts_from_lvis(ann_file: str) -> List[int]:
@@ -96,11 +98,18 @@ class BAGSLoss(nn.Module):
         if class_counts is not None:
             self._store(class_counts)
 
-    def _store(self, counts: Sequence[int]) -> None:
-        counts = torch.as_tensor([int(n) for n in counts], dtype=torch.long)
-        if counts.numel() != self.num_classes or (counts < 0).any():
-            raise ValueError(f'BAGSLoss: need {self.num_classes} non-negative counts, got '
-                             f'{counts.numel()}')
+    def _store(self, counts: Sequence[int], source: str = 'BAGSLoss',
+               field: str = 'class_counts') -> None:
+        """Keep ``counts``; ``source`` / ``field`` say where they come from in errors."""
+        values = counts.tolist() if hasattr(counts, 'tolist') else list(counts)
+        bad = [v for v in values if not isinstance(v, (int, np.integer)) or isinstance(v, bool)
+               or v < 0]
+        if len(values) != self.num_classes or bad:
+            why = (f'holds {bad[0]!r}, not a non-negative integer' if bad else
+                   f'has {len(values)} entries')
+            raise field_error(source, field, values, f'{why}; BAGSLoss needs num_classes='
+                              f'{self.num_classes} non-negative integer counts')
+        counts = torch.as_tensor([int(n) for n in values], dtype=torch.long)
         self.class_counts.copy_(counts)
         self._tables = None
 
@@ -125,7 +134,7 @@ class BAGSLoss(nn.Module):
                           'the configured ones; keeping the configured groups',
                           logger='current', level=30)
             return
-        self._store(counts)
+        self._store(counts, field='set_class_stats(counts)')
 
     @property
     def tables(self) -> GroupTables:
@@ -136,7 +145,8 @@ class BAGSLoss(nn.Module):
                     raise RuntimeError('BAGSLoss: class counts not set; pass ann_file= or '
                                        'class_counts=, add SetClassStatsHook or load a BAGS '
                                        'checkpoint')
-                self._store(instance_counts_from_lvis(self.ann_file))
+                self._store(instance_counts_from_lvis(self.ann_file), self.ann_file,
+                            'categories')
             self._tables = build_group_tables(self.class_counts.tolist(), self.bins)
         return self._tables
 
