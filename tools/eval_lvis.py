@@ -68,16 +68,21 @@ def load_results(fn: ModuleType, args: argparse.Namespace, gt: Any) -> tuple:
 
     A raw pickle holds one record per tested image, so the ground truth is restricted to
     those images (a run on a dataset subset stays a subset score). A json lists only
-    detections, so every image of the annotation file is evaluated.
+    detections, so every image of the annotation file is evaluated. Either way an image id
+    that the annotation file does not have is an error naming the results file, the field
+    and the value.
     """
     with_masks = 'segm' in args.eval
     if args.results.endswith(('.pkl', '.pickle')):
         records, label_map = fn.load_raw_results(args.results, gt.label_to_cat_id)
-        gt = gt.subset([r['img_id'] for r in records])
+        img_ids = [r['img_id'] for r in records]
+        fn.check_result_image_ids(gt.dataset, img_ids, args.results, args.ann_file, 'img_id')
+        gt = gt.subset(img_ids)
         return (gt, ) + fn.detections_from_records(records, label_map, with_masks,
                                                    args.ann_file)
     with_bbox = bool({'bbox', 'proposal'} & set(args.eval)) or args.segm_area == 'box'
     dets = fn.load_detections(args.results, with_bbox=with_bbox, with_masks=with_masks)
+    fn.check_result_image_ids(gt.dataset, dets.image_ids, args.results, args.ann_file)
     return gt, dets, dets.scores if with_masks else None
 
 

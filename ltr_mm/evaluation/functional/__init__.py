@@ -5,6 +5,7 @@ from .lvis_eval import (IOU_TYPES, SEGM_AREAS, LVISEvalResult, evaluate_lvis,
                         select_detections)
 from .lvis_gt import LVISGroundTruth
 from .lvis_proposals import evaluate_proposals
+from .lvis_result_ids import check_result_image_ids
 from .lvis_table import (category_table, format_lvis_results, lvis_table,
                          plot_ap_by_frequency, print_lvis_results)
 from .lvis_results_io import (RESULTS_FORMAT, detections_from_records, dump_detections_json,
@@ -13,8 +14,8 @@ from .lvis_results_io import (RESULTS_FORMAT, detections_from_records, dump_dete
 
 __all__ = [
     'IOU_TYPES', 'LVISDetections', 'LVISEvalResult', 'LVISGroundTruth', 'RESULTS_FORMAT',
-    'SEGM_AREAS', 'category_table', 'concat_detections', 'detections_from_records',
-    'dump_detections_json', 'empty_detections', 'evaluate_lvis', 'evaluate_proposals',
+    'SEGM_AREAS', 'category_table', 'check_result_image_ids', 'concat_detections',
+    'detections_from_records', 'dump_detections_json', 'empty_detections', 'evaluate_lvis', 'evaluate_proposals',
     'format_lvis_results', 'iter_json_array', 'load_detections', 'load_raw_results',
     'lvis_table', 'plot_ap_by_frequency', 'print_lvis_results', 'save_raw_results',
     'select_detections', 'top_k_per_image'

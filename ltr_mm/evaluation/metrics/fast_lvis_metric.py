@@ -10,9 +10,9 @@ from mmengine.fileio import get_local_path, load
 from mmengine.logging import MMLogger
 
 from ltr_mm.registry import DET_METRICS, register
-from ..functional import (SEGM_AREAS, LVISGroundTruth, detections_from_records,
-                          dump_detections_json, evaluate_lvis, evaluate_proposals,
-                          save_raw_results)
+from ..functional import (SEGM_AREAS, LVISGroundTruth, check_result_image_ids,
+                          detections_from_records, dump_detections_json, evaluate_lvis,
+                          evaluate_proposals, save_raw_results)
 from ..functional.lvis_table import (category_table, format_lvis_results,
                                      plot_ap_by_frequency)
 
@@ -122,12 +122,19 @@ class FastLVISMetric(BaseMetric):
         return metrics[0]
 
     def load_ground_truth(self, img_ids: Optional[Sequence[int]] = None) -> LVISGroundTruth:
-        """The annotation file (parsed once, then cached) restricted to ``img_ids``."""
+        """The annotation file (parsed once, then cached) restricted to ``img_ids``.
+
+        An id in ``img_ids`` that the file does not have raises ``ValueError`` naming the
+        results' field ``img_id``, the value and ``ann_file``.
+        """
         if self._dataset is None:
             with get_local_path(self.ann_file, backend_args=self.backend_args) as path:
                 if not osp.isfile(path):
                     raise FileNotFoundError(f'FastLVISMetric: ann_file not found: {path}')
                 self._dataset = load(path)
+        if img_ids is not None:
+            check_result_image_ids(self._dataset, img_ids, 'FastLVISMetric results',
+                                   self.ann_file, 'img_id')
         return LVISGroundTruth(self._dataset, source=self.ann_file, img_ids=img_ids)
 
     def _check_classes(self, gt: LVISGroundTruth) -> None:
