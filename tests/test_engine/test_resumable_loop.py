@@ -7,6 +7,7 @@ iterations, or every epoch) must see the same batches and end with the same weig
 uninterrupted run.
 """
 import random
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -136,6 +137,15 @@ def test_mmengine_loop_restarts_the_epoch(uninterrupted, tmp_path):
     assert after[0][2] == batches[5][2]  # the epoch's first batch, already trained
     assert runner.iter == iters + 1
     assert not torch.equal(runner.model.state_dict()['fc.weight'], weights['fc.weight'])
+
+
+def test_other_number_of_processes_restarts_the_epoch(tmp_path):
+    """Batch positions of a 1-process checkpoint mean nothing to 2 processes."""
+    _run(tmp_path, ResumableEpochBasedTrainLoop, tmp_path.name + '_a', stop_at=7)
+    with mock.patch('ltr_mm.engine.runner.resumable_loop.get_world_size', return_value=2):
+        runner, after = _run(tmp_path, ResumableEpochBasedTrainLoop, tmp_path.name + '_b',
+                             resume=True)
+    assert after[0][:2] == (1, 0) and runner.iter == EPOCHS * ITERS_PER_EPOCH + 1
 
 
 def test_skip_first_batches_and_rng_round_trip():

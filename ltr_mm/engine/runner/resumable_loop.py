@@ -1,5 +1,6 @@
 """Epoch-based training loop whose ``--resume`` continues exactly where the run stopped."""
 import itertools
+import logging
 import random
 from typing import Any, Iterable, Iterator, Optional
 
@@ -132,13 +133,18 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     def _save_position(self, epoch: int, batches_done: int, iters_done: int) -> None:
         """Record where the loop stands and the random state, for the next checkpoint."""
         self._record = dict(epoch=epoch, batch=batches_done, iter=iters_done,
-                            rng=get_rng_state())
+                            world_size=get_world_size(), rng=get_rng_state())
         self.runner.message_hub.update_info(STATE_KEY, self._record)
 
     def _resume_point(self) -> Optional[dict]:
         """The record to continue from at the start of the current epoch, if any."""
         record = self._record or self.runner.message_hub.get_info(STATE_KEY)
         if record is None or record['epoch'] != self._epoch or record['iter'] != self._iter:
+            return None
+        if record['world_size'] != get_world_size():
+            print_log(f'The checkpoint was written by {record["world_size"]} processes, this '
+                      f'run has {get_world_size()}: epoch {self._epoch + 1} restarts at its '
+                      'first batch', logger='current', level=logging.WARNING)
             return None
         return record
 
