@@ -6,6 +6,7 @@ test-only hooks (``tests/probe_hooks.py``) are added by a generated child config
 """
 import os
 import os.path as osp
+import signal
 import socket
 import subprocess
 import sys
@@ -36,15 +37,22 @@ def start(args: Sequence[str], log_path: str) -> subprocess.Popen:
     cmd = ['bash', *args] if args[0].endswith('.sh') else [sys.executable, *args]
     log = open(log_path, 'w')
     proc = subprocess.Popen(cmd, cwd=REPO, env=tool_env(), stdout=log,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
     proc.log_path = log_path
     proc.log_file = log
     return proc
 
 
 def finish(proc: subprocess.Popen, expect_rc: int = 0) -> str:
-    """Wait for ``proc``; assert its return code and return its output."""
-    rc = proc.wait(timeout=600)
+    """Wait for ``proc``; assert its return code and return its output.
+
+    A run still going after 10 minutes is killed with its process group (torchrun workers).
+    """
+    try:
+        rc = proc.wait(timeout=600)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        rc = proc.wait()
     proc.log_file.close()
     with open(proc.log_path) as f:
         log = f.read()
