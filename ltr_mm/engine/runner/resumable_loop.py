@@ -119,7 +119,8 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     transforms in worker processes restart from their worker seed) and no hook draws random
     numbers between the recording and the checkpoint. In multi-process runs the checkpoint
     carries rank 0's state only, so there the skip is exact (every rank skips the same number
-    of its own batches) but the random streams restart from the seed.
+    of its own batches) but the random streams restart from the seed. A checkpoint written by
+    another number of processes restarts its epoch at the first batch, as in mmengine.
 
     ltr_mm's ``tools/train.py`` uses this loop for every epoch-based config; set
     ``train_cfg.type='ResumableEpochBasedTrainLoop'`` to use it from a Runner directly. The
