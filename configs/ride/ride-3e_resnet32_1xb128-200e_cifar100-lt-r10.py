@@ -1,4 +1,4 @@
-# RIDE stage 1 with 3 experts on CIFAR-100-LT with imbalance factor 10 (otherwise as the IF100 config).
+# RIDE stage 1, 3 experts, imbalance factor 10 (otherwise as the IF100 config).
 _base_ = './ride-3e_resnet32_1xb128-200e_cifar100-lt-r100.py'
 imb_factor = 10
 class_counts = [int(round(v)) if abs(v - round(v)) < 1e-9 else int(v)
