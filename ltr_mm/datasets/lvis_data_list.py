@@ -30,6 +30,8 @@ def lvis_data_list(dataset: Any, data: Dict[str, Any],
     Args:
         dataset: an mmdet LVIS dataset (its ``parse_data_info`` is called per image).
         data: the parsed annotation file (checked beforehand: ids unique, fields present).
+            Its ``images`` and ``annotations`` are consumed (popped and freed one image at a
+            time, so the peak memory stays close to the size of the data list).
         file_name: the image's file name relative to ``data_prefix['img']``, as the mmdet
             loader of that LVIS version derives it.
 
@@ -40,13 +42,15 @@ def lvis_data_list(dataset: Any, data: Dict[str, Any],
     dataset.cat2label = {cat_id: i for i, cat_id in enumerate(dataset.cat_ids)}
     anns_of: Dict[int, List[dict]] = defaultdict(list)
     cat_img_map: Dict[int, List[int]] = defaultdict(list)
-    for ann in data['annotations']:
+    for ann in data.pop('annotations'):
         anns_of[ann['image_id']].append(ann)
         cat_img_map[ann['category_id']].append(ann['image_id'])
     dataset.cat_img_map = cat_img_map
     data_list = []
-    for img in data['images']:
+    images = data.pop('images')
+    for i, img in enumerate(images):
+        images[i] = None  # each record is freed once parsed: a lower peak on big files
         raw_img_info = dict(img, img_id=img['id'], file_name=file_name(img))
         data_list.append(dataset.parse_data_info(
-            dict(raw_ann_info=anns_of.get(img['id'], []), raw_img_info=raw_img_info)))
+            dict(raw_ann_info=anns_of.pop(img['id'], []), raw_img_info=raw_img_info)))
     return data_list

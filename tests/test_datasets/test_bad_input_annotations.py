@@ -238,3 +238,33 @@ def test_bags_counts_reader_checks_the_file(tmp_path):
         f'{ann}: field "annotations[3].category_id" = 9 is not the id of any category '
         '(annotation id 4; 1 annotation(s) with an unknown category_id, values [9]; the file '
         'has 3 category ids)')
+
+
+def test_bags_counts_reader_checks_instance_counts(tmp_path):
+    data = lvis_dict()
+    data['categories'][1]['instance_count'] = -4
+    ann = write_lvis(tmp_path, data, images=False)
+    with pytest.raises(ValueError) as info:
+        instance_counts_from_lvis(ann)
+    assert str(info.value) == (f'{ann}: field "categories[1].instance_count" = -4 is not a '
+                               'non-negative integer (category id 2)')
+    data['categories'][1]['instance_count'] = 4
+    data['categories'][2]['id'] = 2
+    write_lvis(tmp_path, data, images=False)
+    with pytest.raises(ValueError, match=r'field "categories\[2\]\.id" = 2 duplicates '
+                       r'categories\[1\]\.id'):
+        instance_counts_from_lvis(ann)
+
+
+def test_read_json_section(tmp_path):
+    from ltr_mm.utils.json_section import read_json_section
+    path = tmp_path / 'a.json'
+    path.write_text(json.dumps(dict(images=[1, 2], categories=[dict(id=1, name='categories')],
+                                    n=12345)))
+    assert read_json_section(str(path), 'categories') == [dict(id=1, name='categories')]
+    assert read_json_section(str(path), 'n', chunk=3) == 12345  # never cut inside a value
+    assert read_json_section(str(path), 'annotations') is None
+    path.write_text(json.dumps(dict(info=dict(categories=[]), categories=[1])))
+    assert read_json_section(str(path), 'categories') is None  # ambiguous: parse it all
+    path.write_text('{"categories": [1, 2')
+    assert read_json_section(str(path), 'categories', chunk=4) is None

@@ -1,6 +1,5 @@
 """BAGS: Balanced Group Softmax as an mmdet classification loss that owns the logit layout."""
-import json
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 import torch
@@ -11,36 +10,11 @@ from torch import Tensor, nn
 from ltr_mm.models.functional.group_softmax import (DEFAULT_BINS, GroupTables, bags_loss,
                                                     build_group_tables, check_bins,
                                                     merge_group_scores, num_group_channels)
-from ltr_mm.datasets.validation import check_coco_format
+from ltr_mm.datasets.lvis_counts import instance_counts_from_lvis
 from ltr_mm.registry import DET_MODELS, register
 from ltr_mm.utils.bad_input import field_error
 
-
-def instance_counts_from_lvis(ann_file: str) -> List[int]:
-    """Per-class training instance counts of an LVIS-format file, in category-id order.
-
-    Uses the categories' ``instance_count`` field when every category has it, otherwise counts
-    the annotations per category. Category-id order is the label order of mmdet's LVIS
-    datasets (their class tuples follow the category ids).
-
-    The file is checked first (:func:`~ltr_mm.datasets.validation.check_coco_format`):
-    missing fields, unknown or duplicate ids raise ``ValueError`` naming the file, the field
-    and the value.
-    """
-    with open(ann_file) as f:
-        try:
-            data = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ValueError(f'{ann_file}: not valid JSON ({err})') from None
-    check_coco_format(data, ann_file, file_field=None)
-    cats = sorted(data['categories'], key=lambda c: c['id'])
-    if all('instance_count' in c for c in cats):
-        return [int(c['instance_count']) for c in cats]
-    index = {c['id']: i for i, c in enumerate(cats)}
-    counts = [0] * len(cats)
-    for ann in data.get('annotations', []):
-        counts[index[ann['category_id']]] += 1
-    return counts
+__all__ = ['BAGSLoss', 'instance_counts_from_lvis']
 
 
 @register(DET_MODELS)
