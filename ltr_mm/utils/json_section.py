@@ -2,15 +2,36 @@
 
 An LVIS v1 training file is over a gigabyte, mostly annotations; a reader that needs only its
 ``categories`` (about a megabyte) should not pay for ``json.load`` of the whole file.
-:func:`read_json_section` memory-maps the file, finds the single ``"key":`` in it and decodes
-only the value that follows, reading a few megabytes at a time until the value is complete.
+:func:`read_json_section` scans the file in chunks for the single ``"key":`` in it and
+decodes only the value that follows, reading a few megabytes at a time until the value is
+complete. Plain reads into a reused buffer keep the memory flat (a memory map would count
+every scanned page in the process's resident size).
 """
 import json
-import mmap
 import re
-from typing import Any, Optional
+from typing import Any, BinaryIO, List, Optional
 
 _WS = re.compile(rb'\s*')
+_OVERLAP = 4096  # bytes kept between chunks, so a key split by a chunk end is still found
+
+
+def _key_offsets(f: BinaryIO, key: str, chunk: int) -> List[int]:
+    """End offsets of every ``"key"<ws>:<ws>`` in the file (at most two are collected)."""
+    pattern = re.compile(rb'"' + re.escape(key.encode()) + rb'"\s*:\s*')
+    found: List[int] = []
+    base, tail = 0, b''
+    while len(found) < 2:
+        block = f.read(chunk)
+        data = tail + block
+        for m in pattern.finditer(data):
+            pos = base - len(tail) + m.end()
+            if pos not in found and (m.end() < len(data) or not block):
+                found.append(pos)
+        if not block:
+            return found
+        base += len(block)
+        tail = data[-_OVERLAP:]
+    return found
 
 
 def read_json_section(path: str, key: str, chunk: int = 1 << 22) -> Optional[Any]:
@@ -23,24 +44,26 @@ def read_json_section(path: str, key: str, chunk: int = 1 << 22) -> Optional[Any
     Args:
         path: the JSON file.
         key: the top-level key.
-        chunk: bytes decoded at first; doubled until the value is complete.
+        chunk: bytes read at a time; the decoded window doubles until the value is complete.
     """
-    with open(path, 'rb') as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        first = _WS.match(data).end()
-        if data[first:first + 1] != b'{':
+    with open(path, 'rb') as f:
+        head = f.read(_OVERLAP)
+        first = _WS.match(head).end()
+        if head[first:first + 1] != b'{':
             return None
-        found = [m.end() for m in re.finditer(rb'"' + re.escape(key.encode()) + rb'"\s*:\s*',
-                                              data)]
+        f.seek(0)
+        found = _key_offsets(f, key, chunk)
         if len(found) != 1:
             return None
-        start, size = found[0], chunk
-        decoder = json.JSONDecoder()
+        size, decoder = chunk, json.JSONDecoder()
         while True:
-            text = data[start:start + size].decode('utf-8', errors='replace')
-            whole = start + size >= len(data)
+            f.seek(found[0])
+            raw = f.read(size)
+            whole = len(raw) < size
+            text = raw.decode('utf-8', errors='replace')
             try:
                 value, end = decoder.raw_decode(text)
-                if end < len(text) or whole:  # a value cut at the chunk end is re-read
+                if end < len(text) or whole:  # a value cut at the window end is re-read
                     return value
             except json.JSONDecodeError:
                 if whole:
