@@ -56,9 +56,12 @@ class Stage1CheckpointHook(Hook):
 
     Resuming: when the run resumes (``--resume`` with a checkpoint, or one found in the work
     dir) the weights come from that stage-2 checkpoint, which this model wrote, so the
-    stage-1 check is skipped (logged); the stage-1 file may even be gone by then. A
-    ``--resume`` that finds nothing to resume loads nothing either (``tools/train.py`` sets
-    ``load_from`` to None), which the hook reports as a missing stage-1 checkpoint.
+    stage-1 check is skipped (logged). ``load_from`` is then not loaded at all; a
+    ``Pretrained`` ``init_cfg`` (cRT) is still read by mmengine's weight initialisation before
+    the resumed weights replace it, so that file must still exist. A ``--resume`` that finds
+    nothing to resume loads nothing either (``tools/train.py`` sets ``load_from`` to None),
+    which the hook reports as an unset stage-1 checkpoint instead of training stage 2 from
+    random weights.
 
     Args:
         field: dotted config path of the stage-1 checkpoint, e.g. ``'load_from'`` or
