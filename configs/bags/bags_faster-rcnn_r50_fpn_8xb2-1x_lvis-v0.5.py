@@ -11,6 +11,9 @@ model = dict(
         bins=(10, 100, 1000), others_ratio=8.0))),
     test_cfg=dict(rcnn=dict(score_thr=0.0, max_per_img=300)))
 custom_hooks = [dict(type='FreezeModulesHook', trainable=['roi_head.bbox_head.fc_cls'])]
+default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
+    type='Stage1CheckpointHook', allow_new=['roi_head.bbox_head.loss_cls'],
+    allow_reinit=['roi_head.bbox_head.fc_cls']))
 find_unused_parameters = True  # frozen parameters get no gradient under DDP
 # Seed schedule (16 images per iteration): SGD lr 0.01, 12 epochs, steps 8 / 11,
 # 500 linear warm-up iterations from 1/3, gradient clipping at 35.

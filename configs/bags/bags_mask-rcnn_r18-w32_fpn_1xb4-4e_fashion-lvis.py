@@ -10,6 +10,9 @@ model = dict(roi_head=dict(bbox_head=dict(loss_cls=dict(
     _delete_=True, type='BAGSLoss', num_classes=10, ann_file=train_ann,
     bins=(10, 100, 1000), others_ratio=8.0))))
 custom_hooks = [dict(type='FreezeModulesHook', trainable=['roi_head.bbox_head.fc_cls'])]
+default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
+    type='Stage1CheckpointHook', allow_new=['roi_head.bbox_head.loss_cls'],
+    allow_reinit=['roi_head.bbox_head.fc_cls']))
 find_unused_parameters = True  # frozen parameters get no gradient under DDP
 max_epochs = 4
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)

@@ -12,6 +12,9 @@ model = dict(
                                 prefix='backbone.')),
     head=dict(type='LTLinearClsHead'))
 custom_hooks = [dict(type='FreezeModulesHook', trainable=['head.fc'])]
+default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
+    type='Stage1CheckpointHook', field='model.backbone.init_cfg.checkpoint',
+    allow_reinit=['head.fc']))
 train_dataloader = dict(sampler=dict(_delete_=True, type='ClassBalancedSampler'))
 optim_wrapper = dict(optimizer=dict(weight_decay=5e-4))
 param_scheduler = [

@@ -3,6 +3,8 @@
 # SGD Nesterov lr 0.01, wd 5e-4, cosine over 5 epochs.
 _base_ = './ride-3e_resnet10_4xb64-100e_imagenet-lt.py'
 load_from = 'work_dirs/ride-3e_resnet10_4xb64-100e_imagenet-lt/epoch_100.pth'
+default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
+    type='Stage1CheckpointHook', allow_new=['router']))
 model = dict(
     router=dict(type='RIDERouter', in_channels=384, num_classes=1000, num_experts=3,
                 top_k=30, hidden_channels=16, share_fc=True, pos_weight=100.0),

@@ -3,6 +3,8 @@
 # val/test expert_share_k.
 _base_ = './ride-3e_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
 load_from = 'work_dirs/ride-3e_resnet32_1xb128-6e_fashion-mnist-lt-r100/epoch_6.pth'
+default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
+    type='Stage1CheckpointHook', allow_new=['router']))
 model = dict(
     router=dict(type='RIDERouter', in_channels=48, num_classes=10, num_experts=3, top_k=30,
                 pos_weight=100.0),

@@ -5,6 +5,8 @@
 # tools/analysis_tools/get_flops.py --ea-share.
 _base_ = './ride-3e_resnet32_1xb128-200e_cifar100-lt-r100.py'
 load_from = 'work_dirs/ride-3e_resnet32_1xb128-200e_cifar100-lt-r100/epoch_200.pth'
+default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
+    type='Stage1CheckpointHook', allow_new=['router']))
 model = dict(
     router=dict(type='RIDERouter', in_channels=48, num_classes=100, num_experts=3, top_k=30,
                 hidden_channels=16, share_fc=True, pos_weight=100.0),

@@ -3,6 +3,8 @@
 # lr 0.01, wd 5e-4, cosine over 5 epochs.
 _base_ = './ride-3e_resnet50_8xb64-100e_inat18.py'
 load_from = 'work_dirs/ride-3e_resnet50_8xb64-100e_inat18/epoch_100.pth'
+default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
+    type='Stage1CheckpointHook', allow_new=['router']))
 model = dict(
     router=dict(type='RIDERouter', in_channels=1536, num_classes=8142, num_experts=3,
                 top_k=50, hidden_channels=16, share_fc=True, pos_weight=100.0),
