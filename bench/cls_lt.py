@@ -1,0 +1,245 @@
+"""Long-tailed classification on Fashion-MNIST-LT IF100 at one fixed budget.
+
+    python bench/cls_lt.py [--epochs 40] [--stage2-epochs 10] [--n-max 500]
+                           [--work-dir work_dirs/bench_cls_lt] [--doc docs/benchmarks.md] [--reuse]
+
+The data is Fashion-MNIST-LT with imbalance factor 100 and ``--n-max`` (500) images in the head
+class, built by ``tools/dataset_converters/make_fashion_lt.py`` into the work dir: 500 .. 5
+images per class, so the usual thresholds (many > 100, few < 20 training images) give 4 many-,
+3 medium- and 3 few-shot classes; the test split is the balanced 10,000-image Fashion-MNIST
+test set. Every stage-1 method trains the LDAM ResNet-32 with its config's recipe on the
+200-epoch CIFAR-LT schedule scaled to ``--epochs`` (warm-up 5/200, lr x0.01 at 160/200 and
+180/200, DRW and RIDE re-weighting from 160/200, FCC from 50/200):
+
+- ``CE``, ``LDAM-DRW``, ``BSCE``, ``TDE`` (alpha 1.0), ``FCC + CE``, ``RIDE-3`` (3 experts);
+- ``cRT``: ``--stage2-epochs`` more epochs on the CE model, classifier re-initialised and
+  re-trained with class-balanced sampling, the rest frozen;
+- ``tau-norm``: the CE model with tau = 1 at test time, no training;
+- ``RIDE-3 + routing``: routers trained ``--stage2-epochs`` epochs on the frozen RIDE-3
+  experts, dynamic inference; GFLOPs from the measured share of samples using 1..3 experts.
+
+Each run is a child process of this script (``--child NAME``).
+"""
+import argparse
+import os
+import os.path as osp
+import platform
+import subprocess
+import sys
+import time
+from typing import Any, Dict, List
+
+from bench_child import run_child
+from bench_doc import write_section
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SECTION = '## Long-tailed classification (Fashion-MNIST-LT)'
+DATA = 'data/fashion_mnist_lt/'
+RUNS = {  # name: (label, config, stage-1 run or None)
+    'ce': ('CE', 'configs/baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', None),
+    'ldam-drw': ('LDAM-DRW',
+                 'configs/losses/ldam-drw_resnet32_1xb128-6e_fashion-mnist-lt-r100.py', None),
+    'bsce': ('BSCE', 'configs/losses/bsce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py', None),
+    'tde': ('TDE', 'configs/tde/tde_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', None),
+    'fcc-ce': ('FCC + CE', 'configs/fcc/fcc_ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
+               None),
+    'ride-3': ('RIDE-3', 'configs/ride/ride-3e_resnet32_1xb128-200e_fashion-mnist-lt-r100.py',
+               None),
+    'crt': ('cRT', 'configs/decoupled/crt_resnet32_1xb128-30e_fashion-mnist-lt-r100.py', 'ce'),
+    'tau-norm': ('tau-norm (tau = 1)',
+                 'configs/decoupled/tau-norm_resnet32_1xb128-200e_fashion-mnist-lt-r100.py',
+                 'ce'),
+    'ride-3-ea': ('RIDE-3 + routing',
+                  'configs/ride/ride-ea-3e_resnet32_1xb128-2e_fashion-mnist-lt-r100.py',
+                  'ride-3'),
+}
+
+
+def retarget(obj: Any, old: str, new: str) -> Any:
+    """``obj`` with every string that starts with ``old`` starting with ``new`` instead."""
+    if isinstance(obj, str):
+        return new + obj[len(old):] if obj.startswith(old) else obj
+    if isinstance(obj, dict):
+        for key in list(obj):
+            obj[key] = retarget(obj[key], old, new)
+        return obj
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(retarget(v, old, new) for v in obj)
+    return obj
+
+
+def set_keys(obj: Any, key: str, value: Any) -> None:
+    """Set ``key`` to ``value`` in every dict nested in ``obj`` that has it."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == key:
+                obj[k] = value
+            else:
+                set_keys(v, key, value)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            set_keys(v, key, value)
+
+
+def scaled(epochs: int, at: int) -> int:
+    """Epoch ``at`` of the 200-epoch recipe scaled to ``epochs``."""
+    return max(1, round(epochs * at / 200))
+
+
+def stage1_schedule(cfg, epochs: int) -> None:
+    """The 200-epoch CIFAR-LT schedule and the epoch switches scaled to ``epochs``."""
+    cfg.train_cfg = dict(by_epoch=True, max_epochs=epochs, val_interval=epochs + 1)
+    warm = scaled(epochs, 5)
+    cfg.param_scheduler = [
+        dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=warm,
+             convert_to_iter_based=True),
+        dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs, gamma=0.01,
+             milestones=[scaled(epochs, 160), scaled(epochs, 180)])]
+    for key in ('drw_epoch', 'reweight_epoch'):
+        set_keys(cfg.model, key, scaled(epochs, 160))
+    set_keys(cfg.model, 'start_epoch', scaled(epochs, 50))
+
+
+def stage2_schedule(cfg, name: str, epochs: int) -> None:
+    """cRT: lr x0.1 at 1/3 and 2/3; routers: cosine over ``epochs``."""
+    cfg.train_cfg = dict(by_epoch=True, max_epochs=epochs, val_interval=epochs + 1)
+    if name == 'crt':
+        cfg.param_scheduler = [dict(type='MultiStepLR', by_epoch=True, gamma=0.1,
+                                    milestones=[epochs // 3, 2 * epochs // 3])]
+    else:
+        cfg.param_scheduler = [dict(type='CosineAnnealingLR', T_max=epochs, eta_min=0.0,
+                                    by_epoch=True, begin=0, end=epochs)]
+
+
+def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
+    """Train (unless test-only) and test one method; returns what goes in its json."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    import ltr_mm  # noqa: F401
+    _, config, stage1 = RUNS[name]
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    retarget(cfg._cfg_dict, DATA, osp.join(args.work_dir, 'data') + '/')
+    cfg.work_dir = osp.join(args.work_dir, name)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.randomness = dict(seed=0)
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1000, save_last=True)
+    stage1_ckpt = stage1 and osp.join(args.work_dir, stage1, 'final.pth')
+    if name == 'crt':
+        cfg.model.backbone.init_cfg.checkpoint = stage1_ckpt
+    elif stage1:
+        cfg.load_from = stage1_ckpt
+    if stage1:
+        stage2_schedule(cfg, name, args.stage2_epochs)
+    else:
+        stage1_schedule(cfg, args.epochs)
+    runner = Runner.from_cfg(cfg)
+    start = time.time()
+    epochs = 0
+    if name != 'tau-norm':
+        runner.train()
+        epochs = cfg.train_cfg.max_epochs
+        runner.save_checkpoint(cfg.work_dir, 'final.pth')
+    out = {'epochs': epochs, 'train_s': time.time() - start}
+    out['test'] = runner.test()
+    if name.startswith('ride-3'):
+        out.update(ride_gflops(runner.model, name == 'ride-3-ea'))
+    return out
+
+
+def ride_gflops(model, routed: bool) -> Dict[str, Any]:
+    """GFLOPs of the RIDE model without routing and, if ``routed``, with the measured shares."""
+    from ltr_mm.utils.ride_macs import ride_macs, routed_macs
+    parts = ride_macs(model, (3, 32, 32))
+    out = {'gflops_all_experts': parts['all_experts'] / 1e9}
+    if routed:
+        share = [float(s) for s in model.expert_share()]
+        out.update(expert_share=share, gflops_routed=routed_macs(parts, share) / 1e9)
+    return out
+
+
+def make_data(args: argparse.Namespace) -> None:
+    """Build the benchmark's Fashion-MNIST-LT into the work dir unless it is there."""
+    data = osp.join(args.work_dir, 'data')
+    if osp.isfile(osp.join(data, 'class_stats.json')):
+        return
+    src = subprocess.run(['bash', 'tools/dataset_converters/ensure_fashion_mnist.sh'], cwd=ROOT,
+                         check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run([sys.executable, 'tools/dataset_converters/make_fashion_lt.py', '--src', src,
+                    '--out', data, '--imb-factor', '100', '--n-max', str(args.n_max),
+                    '--overwrite'], cwd=ROOT, check=True)
+
+
+def row(label: str, res: Dict[str, Any], gflops: str = '') -> str:
+    """One markdown row."""
+    t = res['test']
+    vals = ' | '.join(f'{t["shot/" + k]:.2f}' for k in ('top1', 'many', 'medium', 'few'))
+    minutes = res['train_s'] / 60
+    return f'| {label} | {res["epochs_label"]} | {vals} | {gflops} | {minutes:.1f} min |'
+
+
+def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: float) -> str:
+    """The markdown section for docs/benchmarks.md."""
+    for name, res in results.items():
+        stage1 = RUNS[name][2]
+        res['epochs_label'] = (f'{results[stage1]["epochs"]} + {res["epochs"]}' if stage1
+                               else str(res['epochs']))
+    ride, ea = results['ride-3'], results['ride-3-ea']
+    shares = ', '.join(f'{100 * s:.1f}%' for s in ea['expert_share'])
+    lines = [SECTION, '',
+             f'Fashion-MNIST-LT, imbalance factor 100, {args.n_max} .. {args.n_max // 100} '
+             'training images per class (many > 100: 4 classes, medium 20-100: 3, few < 20: 3); '
+             'balanced 10,000-image test split; top-1 in percent. LDAM ResNet-32 (16/32/64) for '
+             f'every method, {args.epochs} epochs of the scaled CIFAR-LT recipe; stage-2 '
+             f'methods add {args.stage2_epochs} epochs on the stage-1 model. RIDE-3 + routing '
+             f'used 1 / 2 / 3 experts for {shares} of the test images.', '',
+             '| method | epochs | overall | many | medium | few | GFLOPs | train time |',
+             '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |']
+    for name, res in results.items():
+        gflops = ''
+        if name == 'ride-3':
+            gflops = f'{ride["gflops_all_experts"]:.4f}'
+        elif name == 'ride-3-ea':
+            gflops = f'{ea["gflops_routed"]:.4f}'
+        lines.append(row(RUNS[name][0], res, gflops))
+    lines += ['', f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
+              f'load average {os.getloadavg()[0]:.2f} at the end. Wall time {wall / 60:.1f} '
+              'min (data, training and testing of every run).', '', 'Command:', '', '```',
+              'python bench/cls_lt.py ' + ' '.join(sys.argv[1:]), '```', '']
+    return '\n'.join(lines)
+
+
+def main() -> None:
+    """Parent: build the data, run every child, write the section."""
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--epochs', type=int, default=40)
+    parser.add_argument('--stage2-epochs', type=int, default=10)
+    parser.add_argument('--n-max', type=int, default=500)
+    parser.add_argument('--work-dir', default='work_dirs/bench_cls_lt')
+    parser.add_argument('--doc', default='docs/benchmarks.md')
+    parser.add_argument('--reuse', action='store_true',
+                        help='keep the results of runs that finished before')
+    parser.add_argument('--child', help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.work_dir = osp.abspath(args.work_dir)
+    if args.child:
+        import json
+        os.chdir(ROOT)
+        out = child_run(args.child, args)
+        with open(osp.join(args.work_dir, args.child, 'metrics.json'), 'w') as f:
+            json.dump(out, f, indent=1)
+        return
+    start = time.time()
+    make_data(args)
+    argv = ['--work-dir', args.work_dir, '--epochs', str(args.epochs), '--stage2-epochs',
+            str(args.stage2_epochs), '--n-max', str(args.n_max)]
+    results = {name: run_child(__file__, argv + ['--child', name],
+                               osp.join(args.work_dir, name, 'metrics.json'), args.reuse, ROOT)
+               for name in RUNS}
+    text = report(args, results, time.time() - start)
+    write_section(args.doc, SECTION, text)
+    print(text)
+
+
+if __name__ == '__main__':
+    main()
