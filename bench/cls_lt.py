@@ -117,12 +117,13 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
     from mmengine.runner import Runner
 
     import ltr_mm  # noqa: F401
+    name, _, seed = name.partition('@')  # 'ce@1': CE with seed 1
     _, config, stage1 = RUNS[name]
     cfg = Config.fromfile(osp.join(ROOT, config))
     retarget(cfg._cfg_dict, DATA, osp.join(args.work_dir, 'data') + '/')
-    cfg.work_dir = osp.join(args.work_dir, name)
+    cfg.work_dir = osp.join(args.work_dir, name + (f'@{seed}' if seed else ''))
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    cfg.randomness = dict(seed=0)
+    cfg.randomness = dict(seed=int(seed or 0))
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1000, save_last=True)
     stage1_ckpt = stage1 and osp.join(args.work_dir, stage1, 'final.pth')
     if name == 'crt':
@@ -150,10 +151,10 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
 def ride_gflops(model, routed: bool) -> Dict[str, Any]:
     """GFLOPs of the RIDE model without routing and, if ``routed``, with the measured shares."""
     from ltr_mm.utils.ride_macs import ride_macs, routed_macs
+    share = [float(s) for s in model.expert_share()]  # before ride_macs resets the counts
     parts = ride_macs(model, (3, 32, 32))
     out = {'gflops_all_experts': parts['all_experts'] / 1e9}
     if routed:
-        share = [float(s) for s in model.expert_share()]
         out.update(expert_share=share, gflops_routed=routed_macs(parts, share) / 1e9)
     return out
 
@@ -178,10 +179,31 @@ def row(label: str, res: Dict[str, Any], gflops: str = '') -> str:
     return f'| {label} | {res["epochs_label"]} | {vals} | {gflops} | {minutes:.1f} min |'
 
 
+def verdict(results: Dict[str, Dict[str, Any]]) -> str:
+    """Which methods beat CE (seed 0) on both overall and few-shot top-1, and CE's seed spread."""
+    ce = results['ce']['test']
+    wins, losses = [], []
+    for name, res in results.items():
+        if name == 'ce' or '@' in name:
+            continue
+        t = res['test']
+        ok = t['shot/top1'] > ce['shot/top1'] and t['shot/few'] > ce['shot/few']
+        (wins if ok else losses).append(RUNS[name][0])
+    seeds = [res['test'] for name, res in results.items() if name.partition('@')[0] == 'ce']
+    spread = ''
+    if len(seeds) > 1:
+        spread = (f' Over {len(seeds)} seeds CE spans {min(t["shot/top1"] for t in seeds):.2f}-'
+                  f'{max(t["shot/top1"] for t in seeds):.2f} overall and '
+                  f'{min(t["shot/few"] for t in seeds):.2f}-{max(t["shot/few"] for t in seeds):.2f}'
+                  ' few-shot.')
+    return (f'Beat CE (seed 0) on both overall and few-shot: {", ".join(wins) or "none"}; '
+            f'do not: {", ".join(losses) or "none"}.{spread}')
+
+
 def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: float) -> str:
     """The markdown section for docs/benchmarks.md."""
     for name, res in results.items():
-        stage1 = RUNS[name][2]
+        stage1 = RUNS[name.partition('@')[0]][2]
         res['epochs_label'] = (f'{results[stage1]["epochs"]} + {res["epochs"]}' if stage1
                                else str(res['epochs']))
     ride, ea = results['ride-3'], results['ride-3-ea']
@@ -192,7 +214,8 @@ def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: f
              'balanced 10,000-image test split; top-1 in percent. LDAM ResNet-32 (16/32/64) for '
              f'every method, {args.epochs} epochs of the scaled CIFAR-LT recipe; stage-2 '
              f'methods add {args.stage2_epochs} epochs on the stage-1 model. RIDE-3 + routing '
-             f'used 1 / 2 / 3 experts for {shares} of the test images.', '',
+             f'used 1 / 2 / 3 experts for {shares} of the test images. Every run uses seed 0; '
+             'the CE rows with other seeds show how much one seed moves the numbers.', '',
              '| method | epochs | overall | many | medium | few | GFLOPs | train time |',
              '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |']
     for name, res in results.items():
@@ -201,10 +224,16 @@ def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: f
             gflops = f'{ride["gflops_all_experts"]:.4f}'
         elif name == 'ride-3-ea':
             gflops = f'{ea["gflops_routed"]:.4f}'
-        lines.append(row(RUNS[name][0], res, gflops))
-    lines += ['', f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
+        base, _, seed = name.partition('@')
+        label = RUNS[base][0] + (f' (seed {seed})' if seed else '')
+        lines.append(row(label, res, gflops))
+    lines += ['', verdict(results), '',
+              f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
               f'load average {os.getloadavg()[0]:.2f} at the end. Wall time {wall / 60:.1f} '
-              'min (data, training and testing of every run).', '', 'Command:', '', '```',
+              'min' + (' (runs that had finished before were read back, see --reuse; their '
+                       'train times are in the table)' if args.reuse else
+                       ' (data, training and testing of every run)') + '.', '', 'Command:', '',
+              '```',
               'python bench/cls_lt.py ' + ' '.join(sys.argv[1:]), '```', '']
     return '\n'.join(lines)
 
@@ -219,6 +248,8 @@ def main() -> None:
     parser.add_argument('--doc', default='docs/benchmarks.md')
     parser.add_argument('--reuse', action='store_true',
                         help='keep the results of runs that finished before')
+    parser.add_argument('--ce-seeds', type=int, nargs='*', default=[],
+                        help='train CE again with these seeds (spread of one seed)')
     parser.add_argument('--child', help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.work_dir = osp.abspath(args.work_dir)
@@ -235,7 +266,7 @@ def main() -> None:
             str(args.stage2_epochs), '--n-max', str(args.n_max)]
     results = {name: run_child(__file__, argv + ['--child', name],
                                osp.join(args.work_dir, name, 'metrics.json'), args.reuse, ROOT)
-               for name in RUNS}
+               for name in list(RUNS) + [f'ce@{s}' for s in args.ce_seeds]}
     text = report(args, results, time.time() - start)
     write_section(args.doc, SECTION, text)
     print(text)

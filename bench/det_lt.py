@@ -213,6 +213,16 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
              f'{args.max_dets} detections per image (AP in percent). BAGS and its control '
              'start from the baseline checkpoint and train only `fc_cls`.', '']
     lines += table(results)
+    base = results['baseline']['test']
+    deltas = []
+    for label, name, key in (('BAGS', 'bags', 'test'), ('TDE (alpha 1.5)', 'tde', 'test'),
+                             ('RFS', 'rfs', 'test'), ('stage-2 CE control', 'baseline-ft', 'test')):
+        res = results[name][key]
+        deltas.append(f'{label} {res["bbox_APr"] - base["bbox_APr"]:+.2f} bbox / '
+                      f'{res["segm_APr"] - base["segm_APr"]:+.2f} segm')
+    lines += ['', 'APr minus the baseline\'s: ' + '; '.join(deltas) + '. Train times are '
+              'wall-clock under whatever load the machine had while each run trained; the '
+              'step-time table below is the cost comparison.']
     lines += ['', 'Training-step time of each box head (everything trainable, same batches, '
               f'{args.timing_batches} batches x {args.timing_rounds} interleaved rounds, '
               'median):', '', '| head | median step | relative to stock |',
@@ -221,7 +231,9 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
         lines.append(f'| {name} | {t["median_s"]:.3f} s | {t["ratio"]:.3f}x |')
     load = os.getloadavg()[0]
     lines += ['', f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
-              f'load average {load:.2f} at the end. Wall time {wall / 60:.1f} min.', '',
+              f'load average {load:.2f} at the end. Wall time {wall / 60:.1f} min' +
+              (' (runs that had finished before were read back, see --reuse; their train times '
+               'are in the table)' if args.reuse else '') + '.', '',
               'Command:', '', '```', 'python bench/det_lt.py ' + ' '.join(sys.argv[1:]), '```',
               '']
     return '\n'.join(lines)
