@@ -2,6 +2,7 @@
 
     python bench/det_lt.py [--iters 1200] [--stage2-iters 400] [--timing-rounds 6]
                            [--max-dets 100] [--val-images N]
+                           [--tde-alphas 0 1 2 3]
                            [--work-dir work_dirs/bench_det_lt] [--doc docs/benchmarks.md] [--reuse]
 
 Every method trains the small Mask R-CNN (ResNet-18 at half width, 64-channel FPN, from scratch)
@@ -15,8 +16,11 @@ per image would triple the test time on a CPU.
 - ``bags``: BAGS stage 2 from the baseline checkpoint, ``--stage2-iters`` more iterations that
   train only ``fc_cls`` with the group-softmax loss (everything else frozen, BN in eval mode);
 - ``baseline-ft``: the control for BAGS, the same stage 2 with the plain CE loss;
-- ``tde``: the TDE box head trained like the baseline, scored with alpha = 1.5 (the config's
-  value) and alpha = 0 (plain causal-norm inference) from the same checkpoint.
+- ``tde``: the TDE box head trained like the baseline, scored from the same checkpoint with
+  alpha = 1.5 (the config's value), alpha = 0 (plain causal-norm inference), each
+  ``--tde-alphas`` value and the authors' label-free rule ``alpha = 1 / mean(cos)``, the mean
+  taken over the cosines of the test RoI features with the moving average (recorded while the
+  config's alpha is scored).
 
 The step-time table trains the three heads (stock ``Shared2FCBBoxHead`` with CE, the same head
 with ``BAGSLoss``, ``TDEBBoxHead``) inside one model each, everything trainable, on the same
@@ -102,13 +106,57 @@ def child_train(name: str, args: argparse.Namespace) -> None:
     runner = Runner.from_cfg(cfg)
     runner.train()
     train_s = time.time() - start
+    cos_sum = None
+    if name == 'tde':  # the cosines of the test RoIs with the moving average, for the heuristic
+        cos_sum = record_cosines(runner.model.roi_head.bbox_head)
     results = {'train_s': train_s, 'iters': cfg.train_cfg.max_iters,
                'test': lvis_numbers(runner.test())}
-    if name == 'tde':
-        runner.model.roi_head.bbox_head.test_cfg['alpha'] = 0.0
-        results['test_alpha0'] = lvis_numbers(runner.test())
+    if cos_sum is not None:
+        cos_sum['handle'].remove()
+        results['mean_cos'] = cos_sum['sum'] / cos_sum['count']
+        results.update(tde_alphas(runner, args.tde_alphas, results['mean_cos'],
+                                  results['test']))
     with open(osp.join(work_dir, 'metrics.json'), 'w') as f:
         json.dump(results, f, indent=1)
+
+
+def record_cosines(head) -> Dict[str, Any]:
+    """Accumulate the per-head cosines of every RoI feature the TDE head scores with its
+    moving average (a forward hook on the last shared FC, whose ReLU output is the
+    classifier input)."""
+    import torch
+
+    from ltr_mm.models.functional import head_cosines
+    acc: Dict[str, Any] = {'sum': 0.0, 'count': 0}
+
+    def hook(module, inputs, output):
+        cos = head_cosines(torch.relu(output), head.mean_feat, head.num_heads)
+        acc['sum'] += float(cos.sum())
+        acc['count'] += cos.numel()
+
+    acc['handle'] = head.shared_fcs[-1].register_forward_hook(hook)
+    return acc
+
+
+def tde_alphas(runner, alphas: List[float], mean_cos: float,
+               config_test: Dict[str, float]) -> Dict[str, Any]:
+    """Score the trained TDE model again at each alpha of ``alphas`` and at the authors'
+    label-free heuristic ``alpha = 1 / mean(cos)`` (one checkpoint, only ``test_cfg``
+    changes); ``config_test`` holds the numbers at the config's alpha."""
+    from ltr_mm.models.functional import heuristic_alpha
+    head = runner.model.roi_head.bbox_head
+    out: Dict[str, Any] = {'config_alpha': float(head.test_cfg['alpha'])}
+    auto = heuristic_alpha(mean_cos)
+    out['heuristic_alpha'] = auto
+    sweep = {f'{out["config_alpha"]:.4g}': config_test}
+    for alpha in sorted(set(alphas) | {auto}):
+        if f'{alpha:.4g}' not in sweep:
+            head.test_cfg['alpha'] = alpha
+            sweep[f'{alpha:.4g}'] = lvis_numbers(runner.test())
+    out['sweep'] = sweep
+    out['test_alpha0'] = sweep.get('0')
+    out['test_auto'] = sweep[f'{auto:.4g}']
+    return out
 
 
 def timing_models(cfg) -> Dict[str, Any]:
@@ -174,7 +222,8 @@ def child(args: argparse.Namespace, what: List[str], out: str) -> Dict[str, Any]
     argv = ['--work-dir', args.work_dir, '--iters', str(args.iters), '--stage2-iters',
             str(args.stage2_iters), '--timing-rounds', str(args.timing_rounds),
             '--timing-batches', str(args.timing_batches), '--max-dets', str(args.max_dets),
-            '--val-images', str(args.val_images), *what]
+            '--val-images', str(args.val_images), '--tde-alphas',
+            *[str(a) for a in args.tde_alphas], *what]
     return run_child(__file__, argv, out, args.reuse, ROOT)
 
 
@@ -187,7 +236,9 @@ def table(results: Dict[str, Dict[str, Any]]) -> List[str]:
             ('baseline + stage-2 CE on fc_cls', 'baseline-ft', 'test'),
             ('BAGS (stage 2 on fc_cls)', 'bags', 'test'),
             ('TDE, alpha = 0 (causal norm)', 'tde', 'test_alpha0'),
-            ('TDE, alpha = 1.5', 'tde', 'test')]
+            (f'TDE, alpha = {results["tde"]["config_alpha"]:.4g} (config)', 'tde', 'test'),
+            (f'TDE, alpha = {results["tde"]["heuristic_alpha"]:.4g} (1 / mean cos)', 'tde',
+             'test_auto')]
     for label, name, key in rows:
         res = results[name]
         iters = (f'{args_iters(results)} + {res["iters"]}' if name in ('bags', 'baseline-ft')
@@ -215,7 +266,11 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
     lines += table(results)
     base = results['baseline']['test']
     deltas = []
-    for label, name, key in (('BAGS', 'bags', 'test'), ('TDE (alpha 1.5)', 'tde', 'test'),
+    tde = results['tde']
+    for label, name, key in (('BAGS', 'bags', 'test'),
+                             (f'TDE (config alpha {tde["config_alpha"]:.4g})', 'tde', 'test'),
+                             (f'TDE (heuristic alpha {tde["heuristic_alpha"]:.4g})', 'tde',
+                              'test_auto'),
                              ('RFS', 'rfs', 'test'), ('stage-2 CE control', 'baseline-ft', 'test')):
         res = results[name][key]
         deltas.append(f'{label} {res["bbox_APr"] - base["bbox_APr"]:+.2f} bbox / '
@@ -223,6 +278,14 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
     lines += ['', 'APr minus the baseline\'s: ' + '; '.join(deltas) + '. Train times are '
               'wall-clock under whatever load the machine had while each run trained; the '
               'step-time table below is the cost comparison.']
+    lines += ['', 'TDE strength from the one TDE checkpoint (only `test_cfg.alpha` changes; '
+              f'the mean cosine of the test RoI features with the moving average is '
+              f'{tde["mean_cos"]:.4f}, so the authors\' label-free rule alpha * mean(cos) = 1 '
+              f'gives alpha = {tde["heuristic_alpha"]:.4g}):', '',
+              '| alpha | bbox AP | bbox APr | segm AP | segm APr |', '| ---: | ---: | ---: | ---: | ---: |']
+    for alpha, res in sorted(tde['sweep'].items(), key=lambda kv: float(kv[0])):
+        lines.append(f'| {alpha} | {res["bbox_AP"]:.2f} | {res["bbox_APr"]:.2f} | '
+                     f'{res["segm_AP"]:.2f} | {res["segm_APr"]:.2f} |')
     lines += ['', 'Training-step time of each box head (everything trainable, same batches, '
               f'{args.timing_batches} batches x {args.timing_rounds} interleaved rounds, '
               'median):', '', '| head | median step | relative to stock |',
@@ -250,6 +313,9 @@ def main() -> None:
                         help='detections kept per image at test time')
     parser.add_argument('--val-images', type=int, default=0,
                         help='score only the first N validation images (0: all)')
+    parser.add_argument('--tde-alphas', type=float, nargs='+', default=[0.0, 1.0, 2.0, 3.0],
+                        help='TDE strengths scored from the one TDE checkpoint, besides the '
+                        "config's and the heuristic one")
     parser.add_argument('--work-dir', default='work_dirs/bench_det_lt')
     parser.add_argument('--doc', default='docs/benchmarks.md')
     parser.add_argument('--reuse', action='store_true',

@@ -117,6 +117,41 @@ def tde_logits(feat: Tensor, weight: Tensor, mean_feat: Tensor, alpha: float,
     return torch.einsum('nkd,ckd->nc', x_tde, w_hat) * (tau / num_heads)
 
 
+def head_cosines(feat: Tensor, mean_feat: Tensor, num_heads: int = 2,
+                 eps: float = 1e-9) -> Tensor:
+    """Per-head cosine ``cos_k = <x^_k, d^_k>`` of each feature with the moving average.
+
+    These are the coefficients that TDE inference multiplies by ``alpha``.
+
+    Args:
+        feat: features of shape ``(N, D)``.
+        mean_feat: moving-average feature ``d`` of shape ``(D,)``.
+        num_heads: number of heads ``K``. Defaults to 2.
+        eps: norm offset. Defaults to 1e-9.
+
+    Returns:
+        Tensor: shape ``(N, K)``.
+    """
+    x_hat = normalize_heads(feat, num_heads, eps)
+    d_hat = normalize_heads(mean_feat.to(feat.dtype), num_heads, eps)
+    return torch.einsum('nkd,kd->nk', x_hat, d_hat)
+
+
+def heuristic_alpha(mean_cos: float) -> float:
+    """The TDE authors' label-free choice of ``alpha``: ``alpha * mean(cos) = 1``.
+
+    Args:
+        mean_cos: mean of :func:`head_cosines` over the features of a held-out or test set
+            (no labels are needed).
+
+    Returns:
+        float: ``1 / mean_cos``.
+    """
+    if not mean_cos > 0:
+        raise ValueError(f'heuristic_alpha: the mean cosine must be positive, got {mean_cos}')
+    return 1.0 / float(mean_cos)
+
+
 def bg_exempted_log_probs(logits: Tensor, tde: Tensor) -> Tensor:
     """Log of the background-exempted TDE scores; the last column is the background.
 

@@ -5,7 +5,8 @@ from unittest import TestCase
 import torch
 
 from ltr_mm.models.functional.causal_norm import (bg_exempted_log_probs, bg_exempted_probs,
-                                                  causal_norm_logits, masked_sum_and_count,
+                                                  causal_norm_logits, head_cosines,
+                                                  heuristic_alpha, masked_sum_and_count,
                                                   normalize_heads, tde_logits,
                                                   update_moving_average)
 
@@ -120,3 +121,23 @@ class TestMovingAverage(TestCase):
         assert count.item() == 2.0
         total, count = masked_sum_and_count(feat, torch.zeros(3, dtype=torch.bool))
         assert count.item() == 0.0 and (total == 0).all()
+
+
+class TestAlphaHeuristic(TestCase):
+
+    def test_head_cosines_by_hand(self):
+        # x_1 = (0.6, 0.8), x_2 = (1, 0); d = (5, 0, 0, -2) -> d^_1 = (1, 0), d^_2 = (0, -1).
+        cos = head_cosines(FEAT, torch.tensor([5., 0., 0., -2.]), num_heads=2)
+        torch.testing.assert_close(cos, torch.tensor([[0.6, 0.0]]))
+
+    def test_head_cosines_are_the_tde_coefficients(self):
+        # tde_logits subtracts alpha * cos_k * d^_k: with d along x the whole feature goes.
+        cos = head_cosines(FEAT, FEAT[0], num_heads=2)
+        torch.testing.assert_close(cos, torch.ones(1, 2))
+        z = tde_logits(FEAT, WEIGHT, FEAT[0], alpha=1.0, gamma=0.0, eps=0.0)
+        torch.testing.assert_close(z, torch.zeros(1, 2))
+
+    def test_heuristic_alpha(self):
+        self.assertAlmostEqual(heuristic_alpha(0.4), 2.5)
+        with self.assertRaisesRegex(ValueError, 'positive, got 0.0'):
+            heuristic_alpha(0.0)
