@@ -21,9 +21,11 @@ class LDAMLoss(BaseClassStatsLoss):
 
     Deferred re-weighting: the class-balanced weights ``w_c = (1 - beta) / (1 - beta ** n_c)``
     (normalised to sum ``C``) are on in epoch ``e`` (1-based, from ``SetEpochHook``) when
-    ``e > drw_epoch``; before that ``w = 1``. The margins are always on. ``beta=0`` gives
-    uniform weights, i.e. LDAM without re-weighting. Background column (mmdet layout): margin
-    0, weight 1. Margins and weights are ``persistent=False`` buffers set by
+    ``e > drw_epoch``; before that ``w = 1``. With the weights on, each sample's loss is
+    divided by the batch mean of the sample weights ``w_{y_i}``, so the batch mean equals
+    torch's weighted cross-entropy ``sum_i w_i l_i / sum_i w_i``. The margins are always on.
+    ``beta=0`` gives uniform weights, i.e. LDAM without re-weighting. Background column
+    (mmdet layout): margin 0, weight 1. Margins and weights are ``persistent=False`` buffers set by
     :meth:`set_class_stats` (``SetClassStatsHook``) or ``class_counts``.
 
     Args:
@@ -60,6 +62,12 @@ class LDAMLoss(BaseClassStatsLoss):
         targets = targets[:, :num_columns]
         margins = self.column_stat('margins', num_columns, 0.0).to(cls_score.dtype)
         logits = self.scale * (cls_score - targets.to(cls_score.dtype) * margins)
-        weight = self.column_stat('class_weight', num_columns, 1.0) \
-            if self.drw_active else None
-        return softmax_ce(logits, targets, weight)
+        if not self.drw_active:
+            return softmax_ce(logits, targets)
+        weight = self.column_stat('class_weight', num_columns, 1.0).to(cls_score.dtype)
+        # Divide by the batch mean of the sample weights, so that the batch mean of the loss
+        # is the weighted mean sum_i w_i l_i / sum_i w_i of torch's weighted cross-entropy (the
+        # LDAM-DRW recipe), not sum_i w_i l_i / N, which shrinks the DRW-phase gradient by the
+        # mean weight of a head-dominated batch.
+        sample_weight = targets.to(cls_score.dtype) @ weight
+        return softmax_ce(logits, targets, weight) / sample_weight.mean().clamp_min(1e-12)

@@ -32,8 +32,12 @@ class TestLDAMLoss(ClassStatsLossContract, TestCase):
         beta, n = 0.9999, torch.tensor([100., 10., 1.], dtype=torch.float64)
         w = (1 - beta) / (1 - beta**n)
         w = (w * 3 / w.sum()).float()
-        expected = F.cross_entropy(shifted, label, weight=w, reduction='none').mean()
+        # torch's weighted mean: sum_i w_i l_i / sum_i w_i.
+        expected = F.cross_entropy(shifted, label, weight=w)
         torch.testing.assert_close(loss(score, label), expected)
+        per_sample = F.cross_entropy(shifted, label, weight=w, reduction='none')
+        expected = per_sample / w[label].mean()
+        torch.testing.assert_close(loss(score, label, reduction_override='none'), expected)
 
     def test_beta_zero_is_plain_ldam(self):
         loss = self.build(beta=0.0, scale=1.0)
