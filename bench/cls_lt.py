@@ -1,6 +1,7 @@
 """Long-tailed classification on Fashion-MNIST-LT IF100 at one fixed budget.
 
     python bench/cls_lt.py [--epochs 60] [--stage2-epochs 10] [--n-max 500]
+                           [--ea-thresholds 0.3 0.4 0.6]
                            [--work-dir work_dirs/bench_cls_lt] [--doc docs/benchmarks.md] [--reuse]
 
 The data is Fashion-MNIST-LT with imbalance factor 100 and ``--n-max`` (500) images in the head
@@ -16,7 +17,8 @@ test set. Every stage-1 method trains the LDAM ResNet-32 with its config's recip
   re-trained with class-balanced sampling, the rest frozen;
 - ``tau-norm``: the CE model with tau = 1 at test time, no training;
 - ``RIDE-3 + routing``: routers trained ``--stage2-epochs`` epochs on the frozen RIDE-3
-  experts, dynamic inference; GFLOPs from the measured share of samples using 1..3 experts.
+  experts, dynamic inference; GFLOPs from the measured share of samples using 1..3 experts;
+  the same routers are scored again at each ``--ea-thresholds`` value.
 
 Each run is a child process of this script (``--child NAME``).
 """
@@ -145,7 +147,22 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
     out['test'] = runner.test()
     if name.startswith('ride-3'):
         out.update(ride_gflops(runner.model, name == 'ride-3-ea'))
+    if name == 'ride-3-ea':
+        out['threshold'] = float(runner.model.test_cfg['threshold'])
+        out['threshold_sweep'] = threshold_sweep(runner, args.ea_thresholds)
     return out
+
+
+def threshold_sweep(runner, thresholds: List[float]) -> Dict[str, Any]:
+    """Top-1 and GFLOPs of the routed model at each router threshold (a test-time knob: one
+    trained router set, only ``test_cfg.threshold`` changes)."""
+    sweep = {}
+    for thr in thresholds:
+        runner.model.test_cfg['threshold'] = thr
+        res = {'test': runner.test()}
+        res.update(ride_gflops(runner.model, True))
+        sweep[f'{thr:g}'] = res
+    return sweep
 
 
 def ride_gflops(model, routed: bool) -> Dict[str, Any]:
@@ -196,8 +213,13 @@ def verdict(results: Dict[str, Dict[str, Any]]) -> str:
                   f'{max(t["shot/top1"] for t in seeds):.2f} overall and '
                   f'{min(t["shot/few"] for t in seeds):.2f}-{max(t["shot/few"] for t in seeds):.2f}'
                   ' few-shot.')
+    ride, ea = results['ride-3'], results['ride-3-ea']
+    routing = (f' RIDE-3 + routing: {ea["gflops_routed"]:.4f} instead of '
+               f'{ride["gflops_all_experts"]:.4f} GFLOPs, '
+               f'{ride["test"]["shot/top1"] - ea["test"]["shot/top1"]:.2f} points below RIDE-3 '
+               'overall.')
     return (f'Beat CE (seed 0) on both overall and few-shot: {", ".join(wins) or "none"}; '
-            f'do not: {", ".join(losses) or "none"}.{spread}')
+            f'do not: {", ".join(losses) or "none"}.{spread}{routing}')
 
 
 def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: float) -> str:
@@ -229,7 +251,20 @@ def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: f
         base, _, seed = name.partition('@')
         label = RUNS[base][0] + (f' (seed {seed})' if seed else '')
         lines.append(row(label, res, gflops))
-    lines += ['', verdict(results), '',
+    lines += ['', verdict(results), '', 'RIDE-3 + routing at other router thresholds (the '
+              'same trained routers; a sample adds the next expert when its router score '
+              f'exceeds the threshold; the table row above uses {ea["threshold"]:g}; RIDE-3 '
+              f'without routing: {ride["test"]["shot/top1"]:.2f} overall, '
+              f'{ride["gflops_all_experts"]:.4f} GFLOPs):', '',
+              '| threshold | overall | few | 1 / 2 / 3 experts | GFLOPs |',
+              '| ---: | ---: | ---: | --- | ---: |']
+    sweep = dict(ea.get('threshold_sweep', {}))
+    sweep[f'{ea["threshold"]:g}'] = ea
+    for thr, res in sorted(sweep.items(), key=lambda kv: float(kv[0])):
+        split = ' / '.join(f'{100 * s:.1f}%' for s in res['expert_share'])
+        lines.append(f'| {thr} | {res["test"]["shot/top1"]:.2f} | {res["test"]["shot/few"]:.2f} '
+                     f'| {split} | {res["gflops_routed"]:.4f} |')
+    lines += ['',
               f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
               f'load average {os.getloadavg()[0]:.2f} at the end. Wall time {wall / 60:.1f} '
               'min' + (' (runs that had finished before were read back, see --reuse; their '
@@ -252,6 +287,8 @@ def main() -> None:
                         help='keep the results of runs that finished before')
     parser.add_argument('--ce-seeds', type=int, nargs='*', default=[],
                         help='train CE again with these seeds (spread of one seed)')
+    parser.add_argument('--ea-thresholds', type=float, nargs='+', default=[0.3, 0.4, 0.6],
+                        help='router thresholds also scored for RIDE-3 + routing')
     parser.add_argument('--child', help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.work_dir = osp.abspath(args.work_dir)
@@ -265,7 +302,8 @@ def main() -> None:
     start = time.time()
     make_data(args)
     argv = ['--work-dir', args.work_dir, '--epochs', str(args.epochs), '--stage2-epochs',
-            str(args.stage2_epochs), '--n-max', str(args.n_max)]
+            str(args.stage2_epochs), '--n-max', str(args.n_max), '--ea-thresholds',
+            *[str(t) for t in args.ea_thresholds]]
     results = {name: run_child(__file__, argv + ['--child', name],
                                osp.join(args.work_dir, name, 'metrics.json'), args.reuse, ROOT)
                for name in list(RUNS) + [f'ce@{s}' for s in args.ce_seeds]}

@@ -149,12 +149,12 @@ def tde_alphas(runner, alphas: List[float], mean_cos: float,
     auto = heuristic_alpha(mean_cos)
     out['heuristic_alpha'] = auto
     sweep = {f'{out["config_alpha"]:.4g}': config_test}
-    for alpha in sorted(set(alphas) | {auto}):
+    for alpha in sorted(set(alphas) | {auto, 0.0}):  # 0: plain causal-norm inference
         if f'{alpha:.4g}' not in sweep:
             head.test_cfg['alpha'] = alpha
             sweep[f'{alpha:.4g}'] = lvis_numbers(runner.test())
     out['sweep'] = sweep
-    out['test_alpha0'] = sweep.get('0')
+    out['test_alpha0'] = sweep['0']
     out['test_auto'] = sweep[f'{auto:.4g}']
     return out
 
