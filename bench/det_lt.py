@@ -282,7 +282,8 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
               f'the mean cosine of the test RoI features with the moving average is '
               f'{tde["mean_cos"]:.4f}, so the authors\' label-free rule alpha * mean(cos) = 1 '
               f'gives alpha = {tde["heuristic_alpha"]:.4g}):', '',
-              '| alpha | bbox AP | bbox APr | segm AP | segm APr |', '| ---: | ---: | ---: | ---: | ---: |']
+              '| alpha | bbox AP | bbox APr | segm AP | segm APr |',
+              '| ---: | ---: | ---: | ---: | ---: |']
     for alpha, res in sorted(tde['sweep'].items(), key=lambda kv: float(kv[0])):
         lines.append(f'| {alpha} | {res["bbox_AP"]:.2f} | {res["bbox_APr"]:.2f} | '
                      f'{res["segm_AP"]:.2f} | {res["segm_APr"]:.2f} |')
