@@ -26,7 +26,7 @@ triple the test time on a CPU.
 
 ``--seeds`` trains baseline, TDE and BAGS again with each listed seed and adds a table of their
 APr per seed and its mean: with 8 and 3 training images in the two rare categories, APr moves
-by about a point between two runs of one method (the runs are not bit-reproducible either).
+by 2 to 4 points between two seeds of one method (the runs are not bit-reproducible either).
 
 The step-time table trains the three heads (stock ``Shared2FCBBoxHead`` with CE, the same head
 with ``BAGSLoss``, ``TDEBBoxHead``) inside one model each, everything trainable, on the same
@@ -356,8 +356,8 @@ def main() -> None:
                         "config's and the heuristic one")
     parser.add_argument('--seeds', type=int, nargs='*', default=[],
                         help='train baseline, TDE and BAGS again with these seeds (the spread '
-                        'of one seed; APr of the two rare categories moves by about a point '
-                        'between runs)')
+                        'of one seed; APr of the two rare categories moves by several points '
+                        'between seeds)')
     parser.add_argument('--work-dir', default='work_dirs/bench_det_lt')
     parser.add_argument('--doc', default='docs/benchmarks.md')
     parser.add_argument('--reuse', action='store_true',
