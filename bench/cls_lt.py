@@ -1,7 +1,7 @@
 """Long-tailed classification on Fashion-MNIST-LT IF100 at one fixed budget.
 
     python bench/cls_lt.py [--epochs 60] [--stage2-epochs 10] [--n-max 500]
-                           [--ea-thresholds 0.3 0.4 0.6]
+                           [--ea-thresholds 0.3 0.4 0.6] [--seeds 1 ...]
                            [--work-dir work_dirs/bench_cls_lt] [--doc docs/benchmarks.md] [--reuse]
 
 The data is Fashion-MNIST-LT with imbalance factor 100 and ``--n-max`` (500) images in the head
@@ -20,12 +20,19 @@ test set. Every stage-1 method trains the LDAM ResNet-32 with its config's recip
   experts, dynamic inference; GFLOPs from the measured share of samples using 1..3 experts;
   the same routers are scored again at each ``--ea-thresholds`` value.
 
-Each run is a child process of this script (``--child NAME``).
+``--seeds S ...`` trains and tests every method again with each listed seed (stage-2 runs
+start from the stage-1 run of the same seed) and adds a table of overall / few-shot top-1 per
+seed with the mean over seed 0 and the listed seeds; the verdict then compares those means.
+With 5 .. 14 training images in the few-shot classes, one seed moves few-shot top-1 by about
+as much as the differences between methods.
+
+Each run is a child process of this script (``--child NAME``, ``NAME@SEED`` for other seeds).
 """
 import argparse
 import os
 import os.path as osp
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -127,7 +134,8 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.randomness = dict(seed=int(seed or 0))
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1000, save_last=True)
-    stage1_ckpt = stage1 and osp.join(args.work_dir, stage1, 'final.pth')
+    stage1_ckpt = stage1 and osp.join(args.work_dir, stage1 + (f'@{seed}' if seed else ''),
+                                      'final.pth')
     if name == 'crt':
         cfg.model.backbone.init_cfg.checkpoint = stage1_ckpt
     elif stage1:
@@ -196,34 +204,62 @@ def row(label: str, res: Dict[str, Any], gflops: str = '') -> str:
     return f'| {label} | {res["epochs_label"]} | {vals} | {gflops} | {minutes:.1f} min |'
 
 
-def verdict(results: Dict[str, Dict[str, Any]]) -> str:
-    """Which methods beat CE (seed 0) on both overall and few-shot top-1, and CE's seed spread."""
-    ce = results['ce']['test']
+def seed_means(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> Dict[str, Any]:
+    """Mean over ``seeds`` (0 is the run without a suffix) of each method's test metrics."""
+    means = {}
+    for name in RUNS:
+        runs = [results[name if s == 0 else f'{name}@{s}'] for s in seeds]
+        means[name] = {'test': {k: statistics.mean(r['test'][k] for r in runs)
+                                for k in ('shot/top1', 'shot/few')}}
+        if name == 'ride-3':
+            means[name]['gflops_all_experts'] = statistics.mean(
+                r['gflops_all_experts'] for r in runs)
+        elif name == 'ride-3-ea':
+            means[name]['gflops_routed'] = statistics.mean(r['gflops_routed'] for r in runs)
+    return means
+
+
+def verdict(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> str:
+    """Which methods beat CE on both overall and few-shot top-1 (seed 0, or the mean over
+    ``seeds``), and what routing costs and saves."""
+    means = seed_means(results, seeds)
+    ce = means['ce']['test']
     wins, losses = [], []
-    for name, res in results.items():
-        if name == 'ce' or '@' in name:
+    for name, res in means.items():
+        if name == 'ce':
             continue
         t = res['test']
         ok = t['shot/top1'] > ce['shot/top1'] and t['shot/few'] > ce['shot/few']
         (wins if ok else losses).append(RUNS[name][0])
-    seeds = [res['test'] for name, res in results.items() if name.partition('@')[0] == 'ce']
-    spread = ''
-    if len(seeds) > 1:
-        spread = (f' Over {len(seeds)} seeds CE spans {min(t["shot/top1"] for t in seeds):.2f}-'
-                  f'{max(t["shot/top1"] for t in seeds):.2f} overall and '
-                  f'{min(t["shot/few"] for t in seeds):.2f}-{max(t["shot/few"] for t in seeds):.2f}'
-                  ' few-shot.')
-    ride, ea = results['ride-3'], results['ride-3-ea']
-    routing = (f' RIDE-3 + routing: {ea["gflops_routed"]:.4f} instead of '
+    which = (f'the mean over seeds {", ".join(map(str, seeds))}' if len(seeds) > 1
+             else 'seed 0')
+    ride, ea = means['ride-3'], means['ride-3-ea']
+    routing = (f' RIDE-3 + routing ({which}): {ea["gflops_routed"]:.4f} instead of '
                f'{ride["gflops_all_experts"]:.4f} GFLOPs, '
                f'{ride["test"]["shot/top1"] - ea["test"]["shot/top1"]:.2f} points below RIDE-3 '
                'overall.')
-    return (f'Beat CE (seed 0) on both overall and few-shot: {", ".join(wins) or "none"}; '
-            f'do not: {", ".join(losses) or "none"}.{spread}{routing}')
+    return (f'Beat CE ({which}) on both overall and few-shot: {", ".join(wins) or "none"}; '
+            f'do not: {", ".join(losses) or "none"}.{routing}')
+
+
+def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str]:
+    """Overall / few-shot top-1 of every method for each seed and the mean."""
+    means = seed_means(results, seeds)
+    lines = ['', 'Overall / few-shot top-1 of the same methods with other seeds (`--seeds`; '
+             'seed 0 is the table above):', '',
+             '| method | ' + ' | '.join(f'seed {s}' for s in seeds) + ' | mean |',
+             '| --- | ' + ' | '.join('---:' for _ in seeds) + ' | ---: |']
+    for name, mean in means.items():
+        cells = [results[name if s == 0 else f'{name}@{s}']['test'] for s in seeds] + \
+            [mean['test']]
+        lines.append(f'| {RUNS[name][0]} | ' + ' | '.join(
+            f'{t["shot/top1"]:.2f} / {t["shot/few"]:.2f}' for t in cells) + ' |')
+    return lines
 
 
 def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: float) -> str:
     """The markdown section for docs/benchmarks.md."""
+    seeds = [0] + args.seeds
     for name, res in results.items():
         stage1 = RUNS[name.partition('@')[0]][2]
         res['epochs_label'] = (f'{results[stage1]["epochs"]} + {res["epochs"]}' if stage1
@@ -236,22 +272,23 @@ def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: f
              'balanced 10,000-image test split; top-1 in percent. LDAM ResNet-32 (16/32/64) for '
              f'every method, {args.epochs} epochs of the scaled CIFAR-LT recipe; stage-2 '
              f'methods add {args.stage2_epochs} epochs on the stage-1 model. RIDE-3 + routing '
-             f'used 1 / 2 / 3 experts for {shares} of the test images. Every run uses seed 0' +
-             ('; the CE rows with other seeds show how much one seed moves the numbers'
-              if args.ce_seeds else '') + '. Train times are wall-clock under whatever load '
+             f'used 1 / 2 / 3 experts for {shares} of the test images. The table is seed 0' +
+             ('; the seed table below repeats every run with other seeds'
+              if args.seeds else '') + '. Train times are wall-clock under whatever load '
              'the machine had while each run trained.', '',
              '| method | epochs | overall | many | medium | few | GFLOPs | train time |',
              '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |']
-    for name, res in results.items():
+    for name in RUNS:
+        res = results[name]
         gflops = ''
         if name == 'ride-3':
             gflops = f'{ride["gflops_all_experts"]:.4f}'
         elif name == 'ride-3-ea':
             gflops = f'{ea["gflops_routed"]:.4f}'
-        base, _, seed = name.partition('@')
-        label = RUNS[base][0] + (f' (seed {seed})' if seed else '')
-        lines.append(row(label, res, gflops))
-    lines += ['', verdict(results), '', 'RIDE-3 + routing at other router thresholds (the '
+        lines.append(row(RUNS[name][0], res, gflops))
+    if args.seeds:
+        lines += seed_table(results, seeds)
+    lines += ['', verdict(results, seeds), '', 'RIDE-3 + routing at other router thresholds (the '
               'same trained routers; a sample adds the next expert when its router score '
               f'exceeds the threshold; the table row above uses {ea["threshold"]:g}; RIDE-3 '
               f'without routing: {ride["test"]["shot/top1"]:.2f} overall, '
@@ -285,8 +322,9 @@ def main() -> None:
     parser.add_argument('--doc', default='docs/benchmarks.md')
     parser.add_argument('--reuse', action='store_true',
                         help='keep the results of runs that finished before')
-    parser.add_argument('--ce-seeds', type=int, nargs='*', default=[],
-                        help='train CE again with these seeds (spread of one seed)')
+    parser.add_argument('--seeds', type=int, nargs='*', default=[],
+                        help='train and test every method again with these seeds; the '
+                        'verdict uses the mean over seed 0 and these')
     parser.add_argument('--ea-thresholds', type=float, nargs='+', default=[0.3, 0.4, 0.6],
                         help='router thresholds also scored for RIDE-3 + routing')
     parser.add_argument('--child', help=argparse.SUPPRESS)
@@ -306,7 +344,7 @@ def main() -> None:
             *[str(t) for t in args.ea_thresholds]]
     results = {name: run_child(__file__, argv + ['--child', name],
                                osp.join(args.work_dir, name, 'metrics.json'), args.reuse, ROOT)
-               for name in list(RUNS) + [f'ce@{s}' for s in args.ce_seeds]}
+               for name in list(RUNS) + [f'{n}@{s}' for s in args.seeds for n in RUNS]}
     text = report(args, results, time.time() - start)
     write_section(args.doc, SECTION, text)
     print(text)
