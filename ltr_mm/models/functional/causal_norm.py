@@ -137,6 +137,30 @@ def head_cosines(feat: Tensor, mean_feat: Tensor, num_heads: int = 2,
     return torch.einsum('nkd,kd->nk', x_hat, d_hat)
 
 
+def tde_logit_shift(weight: Tensor, mean_feat: Tensor, num_heads: int = 2, tau: float = 16.0,
+                    gamma: float = 1.0 / 32, eps: float = 1e-9) -> Tensor:
+    """Per-head logit shift ``s_ck = tau / K * <d^_k, w^_ck>`` of TDE inference.
+
+    TDE lowers class ``c``'s logit by ``alpha * sum_k cos_k * s_ck``: classes whose weights
+    point along the moving average (``s_ck > 0``) lose score, those pointing away gain, and a
+    feature gains or loses in proportion to its cosines ``cos_k`` with the moving average.
+
+    Args:
+        weight: classifier weight of shape ``(C, D)``.
+        mean_feat: moving-average feature ``d`` of shape ``(D,)``.
+        num_heads: number of heads ``K``. Defaults to 2.
+        tau: logit scale. Defaults to 16.0.
+        gamma: weight-norm offset. Defaults to 1/32.
+        eps: norm offset of ``d``. Defaults to 1e-9.
+
+    Returns:
+        Tensor: shape ``(C, K)``.
+    """
+    d_hat = normalize_heads(mean_feat.to(weight.dtype), num_heads, eps)
+    w_hat = causal_norm_weight(weight, num_heads, gamma)
+    return torch.einsum('kd,ckd->ck', d_hat, w_hat) * (tau / num_heads)
+
+
 def heuristic_alpha(mean_cos: float) -> float:
     """The TDE authors' label-free choice of ``alpha``: ``alpha * mean(cos) = 1``.
 

@@ -7,7 +7,8 @@ import torch
 from ltr_mm.models.functional.causal_norm import (bg_exempted_log_probs, bg_exempted_probs,
                                                   causal_norm_logits, head_cosines,
                                                   heuristic_alpha, masked_sum_and_count,
-                                                  normalize_heads, tde_logits,
+                                                  normalize_heads, tde_logit_shift,
+                                                  tde_logits,
                                                   update_moving_average)
 
 # D = 4, K = 2: x_1 = (3, 4) -> (0.6, 0.8), x_2 = (1, 0) -> (1, 0).
@@ -141,3 +142,20 @@ class TestAlphaHeuristic(TestCase):
         self.assertAlmostEqual(heuristic_alpha(0.4), 2.5)
         with self.assertRaisesRegex(ValueError, 'positive, got 0.0'):
             heuristic_alpha(0.0)
+
+    def test_logit_shift_by_hand(self):
+        # d^_1 = (1, 0), d^_2 = (0, -1); with gamma 0, w^_0 = ((1, 0), (0, 1)),
+        # w^_1 = ((0, 1), (1, 0)); tau / K = 8.
+        shift = tde_logit_shift(WEIGHT, torch.tensor([5., 0., 0., -2.]), gamma=0.0)
+        torch.testing.assert_close(shift, torch.tensor([[8., -8.], [0., 0.]]))
+
+    def test_logit_shift_times_cosines_is_the_tde_subtraction(self):
+        gen = torch.Generator().manual_seed(0)
+        feat = torch.randn(5, 6, generator=gen)
+        weight = torch.randn(3, 6, generator=gen)
+        mean = torch.randn(6, generator=gen)
+        cos = head_cosines(feat, mean, num_heads=3)
+        shift = tde_logit_shift(weight, mean, num_heads=3, tau=12.0, gamma=0.1)
+        plain = tde_logits(feat, weight, mean, 0.0, num_heads=3, tau=12.0, gamma=0.1)
+        tde = tde_logits(feat, weight, mean, 1.7, num_heads=3, tau=12.0, gamma=0.1)
+        torch.testing.assert_close(plain - tde, 1.7 * cos @ shift.T)
