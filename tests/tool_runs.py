@@ -4,18 +4,29 @@ Configs are shrunk to the tiny data sets of ``tests/conftest.py`` through ``--cf
 test-only hooks (``tests/probe_hooks.py``) are added by a generated child config, because
 ``--cfg-options`` cannot express a list of dicts.
 """
+import importlib.util
 import os
 import os.path as osp
 import signal
 import socket
 import subprocess
 import sys
+from types import ModuleType
 from typing import List, Sequence
 
 from mmengine.config import Config
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TESTS = osp.dirname(osp.abspath(__file__))
+
+
+def load_tool(path: str) -> ModuleType:
+    """Import the tool script at ``path`` (relative to the repository) as a module."""
+    name = osp.splitext(osp.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, osp.join(REPO, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def tool_env() -> dict:

@@ -1,19 +1,10 @@
 """tools/analysis_tools/bags_groups.py on a tiny LVIS-format file."""
-import importlib.util
 import json
-import os.path as osp
 
 import torch
+from tool_runs import load_tool
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def _tool():
-    path = osp.join(REPO, 'tools/analysis_tools/bags_groups.py')
-    spec = importlib.util.spec_from_file_location('bags_groups', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+TOOL = 'tools/analysis_tools/bags_groups.py'
 
 
 def test_bags_groups_tool(tmp_path, capsys):
@@ -25,7 +16,7 @@ def test_bags_groups_tool(tmp_path, capsys):
     ann = tmp_path / 'train.json'
     ann.write_text(json.dumps(dict(categories=cats, annotations=anns)))
     out = tmp_path / 'out'
-    _tool().main([str(ann), '--bins', '10', '100', '1000', '--export', str(out), '--pt'])
+    load_tool(TOOL).main([str(ann), '--bins', '10', '100', '1000', '--export', str(out), '--pt'])
     text = capsys.readouterr().out
     assert '5 classes, 4 groups, fc_cls width 11' in text
     assert 'group 0        (0, 10):     2 classes, instances          5..7' in text

@@ -1,5 +1,4 @@
 """tools/analysis_tools/tde_cosines.py: the per-class TDE score shifts, by hand and on the tiny set."""
-import importlib.util
 import json
 import math
 import os.path as osp
@@ -10,17 +9,12 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from ltr_mm.models.functional import tde_logit_shift
+from tool_runs import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = 'configs/tde/tde_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py'
 
-
-def _tool():
-    path = osp.join(REPO, 'tools/analysis_tools/tde_cosines.py')
-    spec = importlib.util.spec_from_file_location('tde_cosines', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+TOOL = 'tools/analysis_tools/tde_cosines.py'
 
 
 def test_shift_table_by_hand():
@@ -35,7 +29,7 @@ def test_shift_table_by_hand():
     # two proposals: cos (1, 1) -> drop 8 - 8 = 0, and cos (0, 0.5) -> drop -4.
     feats = dict(gt=torch.tensor([[3., 4., 1., 0.]]), labels=torch.tensor([0]),
                  proposals=torch.tensor([[2., 0., 0., -3.], [0., 1., 3. ** 0.5, -1.]]))
-    table = _tool().shift_table(feats, head, num_classes=2)
+    table = load_tool(TOOL).shift_table(feats, head, num_classes=2)
     torch.testing.assert_close(table['shift'], torch.tensor([0., 0.]))
     torch.testing.assert_close(table['count'], torch.tensor([1., 0.]))
     torch.testing.assert_close(table['own_cos'][0], torch.tensor(0.3))
@@ -57,7 +51,7 @@ def test_tool_on_tiny_set(tiny_fashion_lvis, tmp_path, capsys):
                                     .manual_seed(0)))
     ckpt = tmp_path / 'tde.pth'
     torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
-    _tool().main([CONFIG, str(ckpt), '--max-images', '4', '--work-dir', str(tmp_path / 'work'),
+    load_tool(TOOL).main([CONFIG, str(ckpt), '--max-images', '4', '--work-dir', str(tmp_path / 'work'),
                   '--cfg-options', f'test_dataloader.dataset.data_root={tiny_fashion_lvis}/',
                   'test_dataloader.dataset.indices=4', 'test_dataloader.num_workers=0'])
     lines = capsys.readouterr().out.splitlines()
