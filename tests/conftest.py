@@ -30,3 +30,18 @@ def tiny_fashion_lvis(tmp_path_factory):
     _run('tools/dataset_converters/make_lt_detection.py', '--src', FASHION_SRC, '--out', out,
          '--tiny')
     return out
+
+
+@pytest.fixture(autouse=True)
+def _restore_default_scope():
+    """Give every test the registry default scope the one before it started with.
+
+    A Runner built inside a test (a tool's ``main`` run in-process) creates a global
+    ``DefaultScope`` instance that stays current after the test, so a later test's
+    ``MODELS.build`` would look its types up in that scope's registry instead of its own.
+    """
+    from mmengine.registry import DefaultScope
+    before = DefaultScope._instance_dict.copy()
+    yield
+    DefaultScope._instance_dict.clear()
+    DefaultScope._instance_dict.update(before)
