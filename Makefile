@@ -12,7 +12,8 @@ install:
 
 data/fashion_mnist_lt/class_stats.json:
 	$(PYTHON) tools/dataset_converters/make_fashion_lt.py \
-	    --src "$$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out data/fashion_mnist_lt --overwrite
+	    --src "$$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out data/fashion_mnist_lt \
+	    --val-per-class 100 --overwrite
 
 data/fashion_lvis/annotations/lvis_v1_val.json:
 	$(PYTHON) tools/dataset_converters/make_lt_detection.py \

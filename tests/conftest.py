@@ -20,7 +20,7 @@ def _run(*args):
 def tiny_fashion_lt(tmp_path_factory):
     out = str(tmp_path_factory.mktemp('fashion_mnist_lt'))
     _run('tools/dataset_converters/make_fashion_lt.py', '--src', FASHION_SRC, '--out', out,
-         '--n-max', '300', '--imb-factor', '10', '--max-test', '200')
+         '--n-max', '300', '--imb-factor', '10', '--max-test', '200', '--val-per-class', '20')
     return out
 
 

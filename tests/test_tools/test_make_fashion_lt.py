@@ -172,3 +172,51 @@ def test_existing_output_needs_overwrite(tmp_path, capsys):
     assert 'already exists; pass --overwrite' in capsys.readouterr().err
     assert tool.main(args + ['--overwrite']) == 0
     assert not stale.exists()
+
+
+def test_val_split_held_out_from_training(tmp_path, capsys):
+    # 30 images per class; class c has label c and pixel value 20 * c. IF 10 from 20 keeps
+    # [20, 15, ..., 2]; the validation split is the last 6 of each class's permutation.
+    _write_fake_src(tmp_path / 'src', per_class=30)
+    out = tmp_path / 'out'
+    base = ['--src', str(tmp_path / 'src'), '--n-max', '20', '--imb-factor', '10']
+    assert tool.main(base + ['--out', str(out), '--val-per-class', '6']) == 0
+    assert '60 val images' in capsys.readouterr().out
+    _, labels = tool.load_split(tmp_path / 'src', 'train')
+    perms = tool.class_permutations(labels, 0)
+    picked = json.loads((out / 'picked_indices.json').read_text())
+    assert picked['val_per_class'] == 6
+    train_rows = [ln.split() for ln in (out / 'meta' / 'train.txt').read_text().splitlines()]
+    val_rows = [ln.split() for ln in (out / 'meta' / 'val.txt').read_text().splitlines()]
+    assert np.bincount([int(lb) for _, lb in val_rows], minlength=10).tolist() == [6] * 10
+    for cls, name in enumerate(tool.CLASSES):
+        assert picked['val_indices'][name] == perms[cls][-6:].tolist()
+        assert picked['indices'][name] == perms[cls][:len(picked['indices'][name])].tolist()
+    train_files = {rel.split('/', 1)[1] for rel, _ in train_rows}
+    val_files = {rel.split('/', 1)[1] for rel, _ in val_rows}
+    assert len(val_files) == 60 and not train_files & val_files
+    rel, label = val_rows[-1]
+    assert rel.startswith('val/') and np.all(np.asarray(Image.open(out / rel)) == int(label) * 20)
+    anns = json.loads((out / 'annotations' / 'val.json').read_text())['annotations']
+    assert [(a['fpath'], a['category_id']) for a in anns] == [(r, int(lb)) for r, lb in val_rows]
+    # the same validation images whatever the long-tail profile
+    other = tmp_path / 'other'
+    assert tool.main(['--src', str(tmp_path / 'src'), '--n-max', '10', '--imb-factor', '2',
+                      '--out', str(other), '--val-per-class', '6']) == 0
+    assert (other / 'meta' / 'val.txt').read_text() == (out / 'meta' / 'val.txt').read_text()
+    # without --val-per-class nothing of it is written, and --overwrite removes an old one
+    assert tool.main(base + ['--out', str(out), '--overwrite']) == 0
+    assert not (out / 'val').exists() and not (out / 'meta' / 'val.txt').exists()
+    assert 'val_indices' not in json.loads((out / 'picked_indices.json').read_text())
+
+
+def test_val_split_too_large_is_refused(tmp_path, capsys):
+    _write_fake_src(tmp_path / 'src', per_class=30)
+    args = ['--src', str(tmp_path / 'src'), '--n-max', '20', '--imb-factor', '10',
+            '--out', str(tmp_path / 'out')]
+    assert tool.main(args + ['--val-per-class', '11']) == 1
+    assert 'class t-shirt_top has 30 images, 20 + 11 validation requested' in \
+        capsys.readouterr().err
+    assert tool.main(args + ['--val-per-class', '-1']) == 1
+    assert '--val-per-class must be >= 0, got -1' in capsys.readouterr().err
+    assert not (tmp_path / 'out').exists()
