@@ -1,8 +1,11 @@
 # tau-norm (Decoupling) on the CE ResNet-32 baseline, test time only: no training, the stage-1
 # classifier weights are divided by ||w_c|| ** tau_norm at prediction (bias kept, as
-# BagofTricks-LT; keep_bias=False drops it, as Decoupling). Sweep without retraining:
+# BagofTricks-LT; keep_bias=False drops it, as Decoupling). Choose tau on a validation split
+# (configs/decoupled/README.md), then test with it:
+#   python tools/analysis_tools/tau_norm_sweep.py <this config> <stage-1 checkpoint> \
+#       --ann-file meta/val.txt
 #   python tools/test.py <this config> <stage-1 checkpoint> \
-#       --cfg-options model.head.test_cfg.tau_norm=0.5 model.head.test_cfg.logit_adjust=1.0
+#       --cfg-options model.head.test_cfg.tau_norm=T model.head.test_cfg.keep_bias=True
 _base_ = '../baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py'
 load_from = 'work_dirs/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100/epoch_200.pth'  # stage 1
 model = dict(
