@@ -32,16 +32,29 @@ def tiny_fashion_lvis(tmp_path_factory):
     return out
 
 
-@pytest.fixture(autouse=True)
-def _restore_default_scope():
-    """Give every test the registry default scope the one before it started with.
+def _default_scope_kept():
+    """Snapshot the registry default scopes; the generator's second step restores them.
 
-    A Runner built inside a test (a tool's ``main`` run in-process) creates a global
-    ``DefaultScope`` instance that stays current after the test, so a later test's
-    ``MODELS.build`` would look its types up in that scope's registry instead of its own.
+    A Runner built inside a test or a fixture (a tool's ``main`` run in-process, a trained toy
+    runner) creates a global ``DefaultScope`` instance that stays current afterwards, so a
+    later test's ``MODELS.build`` would look its types up in that scope's registry (``mmdet``,
+    or mmengine's root) instead of its own.
     """
     from mmengine.registry import DefaultScope
     before = DefaultScope._instance_dict.copy()
     yield
     DefaultScope._instance_dict.clear()
     DefaultScope._instance_dict.update(before)
+
+
+@pytest.fixture(autouse=True, scope='module')
+def _module_default_scope():
+    """Scopes created by a test module's fixtures end with the module (autouse fixtures of a
+    scope are set up before the other fixtures of that scope, so this one snapshots first)."""
+    yield from _default_scope_kept()
+
+
+@pytest.fixture(autouse=True)
+def _test_default_scope():
+    """Every test starts with the default scopes the one before it started with."""
+    yield from _default_scope_kept()
