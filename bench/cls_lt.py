@@ -15,7 +15,10 @@ test set. Every stage-1 method trains the LDAM ResNet-32 with its config's recip
 - ``CE``, ``LDAM-DRW``, ``BSCE``, ``TDE`` (alpha 1.0), ``FCC + CE``, ``RIDE-3`` (3 experts);
 - ``cRT``: ``--stage2-epochs`` more epochs on the CE model, classifier re-initialised and
   re-trained with class-balanced sampling, the rest frozen;
-- ``tau-norm``: the CE model with tau = 1 at test time, no training;
+- ``tau-norm``: the CE model re-balanced at test time, no training; tau (0 .. 2 by 0.1) and
+  whether the bias is kept are chosen on a balanced validation split of ``VAL_PER_CLASS``
+  held-out Fashion-MNIST training images per class (highest class-mean top-1), never on the
+  test split, as Decoupling chooses tau;
 - ``RIDE-3 + routing``: routers trained ``--stage2-epochs`` epochs on the frozen RIDE-3
   experts, dynamic inference; GFLOPs from the measured share of samples using 1..3 experts;
   the same routers are scored again at each ``--ea-thresholds`` value.
@@ -44,6 +47,8 @@ from bench_doc import write_section
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SECTION = '## Long-tailed classification (Fashion-MNIST-LT)'
 DATA = 'data/fashion_mnist_lt/'
+VAL_PER_CLASS = 100  # balanced validation split (held-out training images) for tau-norm
+TAUS = [round(0.1 * i, 1) for i in range(21)]
 RUNS = {  # name: (label, config, stage-1 run or None)
     'ce': ('CE', 'configs/baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', None),
     'ldam-drw': ('LDAM-DRW',
@@ -55,7 +60,7 @@ RUNS = {  # name: (label, config, stage-1 run or None)
     'ride-3': ('RIDE-3', 'configs/ride/ride-3e_resnet32_1xb128-200e_fashion-mnist-lt-r100.py',
                None),
     'crt': ('cRT', 'configs/decoupled/crt_resnet32_1xb128-30e_fashion-mnist-lt-r100.py', 'ce'),
-    'tau-norm': ('tau-norm (tau = 1)',
+    'tau-norm': ('tau-norm (tau from val)',
                  'configs/decoupled/tau-norm_resnet32_1xb128-200e_fashion-mnist-lt-r100.py',
                  'ce'),
     'ride-3-ea': ('RIDE-3 + routing',
@@ -147,11 +152,15 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
     runner = Runner.from_cfg(cfg)
     start = time.time()
     epochs = 0
-    if name != 'tau-norm':
+    if name == 'tau-norm':
+        out_tau = choose_tau(runner, cfg)
+    else:
         runner.train()
         epochs = cfg.train_cfg.max_epochs
         runner.save_checkpoint(cfg.work_dir, 'final.pth')
     out = {'epochs': epochs, 'train_s': time.time() - start}
+    if name == 'tau-norm':
+        out.update(out_tau)
     out['test'] = runner.test()
     if name.startswith('ride-3'):
         out.update(ride_gflops(runner.model, name == 'ride-3-ea'))
@@ -159,6 +168,27 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
         out['threshold'] = float(runner.model.test_cfg['threshold'])
         out['threshold_sweep'] = threshold_sweep(runner, args.ea_thresholds)
     return out
+
+
+def choose_tau(runner, cfg) -> Dict[str, Any]:
+    """Load the stage-1 model, score tau-norm on the validation split at every tau with the
+    bias kept and dropped, and set the best pair in the head's ``test_cfg``."""
+    import copy
+
+    from mmengine.runner import Runner
+
+    from ltr_mm.evaluation.tau_selection import best_tau, collect_features, tau_sweep
+    runner.load_or_resume()
+    loader_cfg = copy.deepcopy(cfg.test_dataloader)
+    loader_cfg.dataset.ann_file = 'meta/val.txt'
+    loader_cfg.update(num_workers=0, persistent_workers=False)
+    model = runner.model
+    feats, labels = collect_features(model, Runner.build_dataloader(loader_cfg))
+    sweeps = {keep: tau_sweep(model.head, feats, labels, TAUS, keep) for keep in (True, False)}
+    keep = max(sweeps, key=lambda k: max(r['class_mean_top1'] for r in sweeps[k]))
+    tau = best_tau(sweeps[keep])
+    model.head.test_cfg.update(tau_norm=tau, keep_bias=keep)
+    return {'tau': tau, 'keep_bias': keep, 'val_sweep': {str(k): v for k, v in sweeps.items()}}
 
 
 def threshold_sweep(runner, thresholds: List[float]) -> Dict[str, Any]:
@@ -187,12 +217,13 @@ def ride_gflops(model, routed: bool) -> Dict[str, Any]:
 def make_data(args: argparse.Namespace) -> None:
     """Build the benchmark's Fashion-MNIST-LT into the work dir unless it is there."""
     data = osp.join(args.work_dir, 'data')
-    if osp.isfile(osp.join(data, 'class_stats.json')):
+    if all(osp.isfile(osp.join(data, f)) for f in ('class_stats.json', 'meta/val.txt')):
         return
     src = subprocess.run(['bash', 'tools/dataset_converters/ensure_fashion_mnist.sh'], cwd=ROOT,
                          check=True, capture_output=True, text=True).stdout.strip()
     subprocess.run([sys.executable, 'tools/dataset_converters/make_fashion_lt.py', '--src', src,
                     '--out', data, '--imb-factor', '100', '--n-max', str(args.n_max),
+                    '--val-per-class', str(VAL_PER_CLASS),
                     '--overwrite'], cwd=ROOT, check=True)
 
 
@@ -257,6 +288,17 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str
     return lines
 
 
+def tau_choices(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> str:
+    """The tau and bias choice of the tau-norm run of each seed."""
+    picks = []
+    for s in seeds:
+        res = results['tau-norm' if s == 0 else f'tau-norm@{s}']
+        bias = 'bias kept' if res['keep_bias'] else 'bias dropped'
+        picks.append(f'seed {s}: tau {res["tau"]:g}, {bias}')
+    return (f'tau-norm settings chosen on the validation split ({VAL_PER_CLASS} held-out '
+            f'training images per class, highest class-mean top-1): {"; ".join(picks)}.')
+
+
 def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: float) -> str:
     """The markdown section for docs/benchmarks.md."""
     seeds = [0] + args.seeds
@@ -288,7 +330,8 @@ def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: f
         lines.append(row(RUNS[name][0], res, gflops))
     if args.seeds:
         lines += seed_table(results, seeds)
-    lines += ['', verdict(results, seeds), '', 'RIDE-3 + routing at other router thresholds (the '
+    lines += ['', verdict(results, seeds), '', tau_choices(results, seeds), '',
+              'RIDE-3 + routing at other router thresholds (the '
               'same trained routers; a sample adds the next expert when its router score '
               f'exceeds the threshold; the table row above uses {ea["threshold"]:g}; RIDE-3 '
               f'without routing: {ride["test"]["shot/top1"]:.2f} overall, '
