@@ -151,16 +151,14 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
         stage1_schedule(cfg, args.epochs)
     runner = Runner.from_cfg(cfg)
     start = time.time()
-    epochs = 0
+    epochs, chosen = 0, {}
     if name == 'tau-norm':
-        out_tau = choose_tau(runner, cfg)
+        chosen = choose_tau(runner, cfg)
     else:
         runner.train()
         epochs = cfg.train_cfg.max_epochs
         runner.save_checkpoint(cfg.work_dir, 'final.pth')
-    out = {'epochs': epochs, 'train_s': time.time() - start}
-    if name == 'tau-norm':
-        out.update(out_tau)
+    out = {'epochs': epochs, 'train_s': time.time() - start, **chosen}
     out['test'] = runner.test()
     if name.startswith('ride-3'):
         out.update(ride_gflops(runner.model, name == 'ride-3-ea'))
