@@ -2,10 +2,10 @@
 # classifier weights are divided by ||w_c|| ** tau_norm at prediction (bias kept, as
 # BagofTricks-LT; keep_bias=False drops it, as Decoupling). Choose tau on a validation split
 # (configs/decoupled/README.md), then test with it:
-#   python tools/analysis_tools/tau_norm_sweep.py <this config> <stage-1 checkpoint> \
-#       --ann-file meta/val.txt
+#   python tools/analysis_tools/knob_sweep.py <this config> <stage-1 checkpoint> \
+#       --knob tau_norm --ann-file meta/val.txt
 #   python tools/test.py <this config> <stage-1 checkpoint> \
-#       --cfg-options model.head.test_cfg.tau_norm=T model.head.test_cfg.keep_bias=True
+#       --cfg-options model.head.test_cfg.tau_norm=T model.head.test_cfg.keep_bias=B
 _base_ = '../baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py'
 load_from = 'work_dirs/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100/epoch_200.pth'  # stage 1
 model = dict(
