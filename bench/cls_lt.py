@@ -12,7 +12,9 @@ test set. Every stage-1 method trains the LDAM ResNet-32 with its config's recip
 200-epoch CIFAR-LT schedule scaled to ``--epochs`` (warm-up 5/200, lr x0.01 at 160/200 and
 180/200, DRW and RIDE re-weighting from 160/200, FCC from 50/200):
 
-- ``CE``, ``LDAM-DRW``, ``BSCE``, ``TDE`` (alpha 1.0), ``FCC + CE``, ``RIDE-3`` (3 experts);
+- ``CE``, ``LDAM-DRW``, ``BSCE``, ``TDE``, ``FCC + CE``, ``RIDE-3`` (3 experts); TDE's
+  test-time alpha (0 .. 3 by 0.1) is chosen on the validation split described below, like
+  tau-norm's tau (the TDE authors also read alpha off a validation set: alpha * mean cos = 1);
 - ``cRT``: ``--stage2-epochs`` more epochs on the CE model, classifier re-initialised and
   re-trained with class-balanced sampling, the rest frozen;
 - ``tau-norm``: the CE model re-balanced at test time, no training; tau (0 .. 2 by 0.1) and
@@ -47,14 +49,16 @@ from bench_doc import write_section
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SECTION = '## Long-tailed classification (Fashion-MNIST-LT)'
 DATA = 'data/fashion_mnist_lt/'
-VAL_PER_CLASS = 100  # balanced validation split (held-out training images) for tau-norm
+VAL_PER_CLASS = 100  # balanced validation split (held-out training images): tau, alpha
 TAUS = [round(0.1 * i, 1) for i in range(21)]
+ALPHAS = [round(0.1 * i, 1) for i in range(31)]
 RUNS = {  # name: (label, config, stage-1 run or None)
     'ce': ('CE', 'configs/baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', None),
     'ldam-drw': ('LDAM-DRW',
                  'configs/losses/ldam-drw_resnet32_1xb128-6e_fashion-mnist-lt-r100.py', None),
     'bsce': ('BSCE', 'configs/losses/bsce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py', None),
-    'tde': ('TDE', 'configs/tde/tde_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', None),
+    'tde': ('TDE (alpha from val)',
+            'configs/tde/tde_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', None),
     'fcc-ce': ('FCC + CE', 'configs/fcc/fcc_ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',
                None),
     'ride-3': ('RIDE-3', 'configs/ride/ride-3e_resnet32_1xb128-200e_fashion-mnist-lt-r100.py',
@@ -151,14 +155,16 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
         stage1_schedule(cfg, args.epochs)
     runner = Runner.from_cfg(cfg)
     start = time.time()
-    epochs, chosen = 0, {}
+    epochs = 0
     if name == 'tau-norm':
-        chosen = choose_tau(runner, cfg)
+        runner.load_or_resume()
     else:
         runner.train()
         epochs = cfg.train_cfg.max_epochs
         runner.save_checkpoint(cfg.work_dir, 'final.pth')
-    out = {'epochs': epochs, 'train_s': time.time() - start, **chosen}
+    out = {'epochs': epochs, 'train_s': time.time() - start}
+    if name in ('tau-norm', 'tde'):
+        out.update(choose_on_val(runner, cfg, name))
     out['test'] = runner.test()
     if name.startswith('ride-3'):
         out.update(ride_gflops(runner.model, name == 'ride-3-ea'))
@@ -168,25 +174,22 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
     return out
 
 
-def choose_tau(runner, cfg) -> Dict[str, Any]:
-    """Load the stage-1 model, score tau-norm on the validation split at every tau with the
-    bias kept and dropped, and set the best pair in the head's ``test_cfg``."""
+def choose_on_val(runner, cfg, name: str) -> Dict[str, Any]:
+    """Score the test-time knob of ``name`` on the validation split and set the best value in
+    the head's ``test_cfg``: tau-norm's tau with the bias kept and dropped, TDE's alpha."""
     import copy
 
     from mmengine.runner import Runner
 
-    from ltr_mm.evaluation.tau_selection import best_tau, collect_features, tau_sweep
-    runner.load_or_resume()
+    from ltr_mm.evaluation.knob_selection import choose_alpha, choose_tau_norm, collect_features
     loader_cfg = copy.deepcopy(cfg.test_dataloader)
     loader_cfg.dataset.ann_file = 'meta/val.txt'
     loader_cfg.update(num_workers=0, persistent_workers=False)
     model = runner.model
     feats, labels = collect_features(model, Runner.build_dataloader(loader_cfg))
-    sweeps = {keep: tau_sweep(model.head, feats, labels, TAUS, keep) for keep in (True, False)}
-    keep = max(sweeps, key=lambda k: max(r['class_mean_top1'] for r in sweeps[k]))
-    tau = best_tau(sweeps[keep])
-    model.head.test_cfg.update(tau_norm=tau, keep_bias=keep)
-    return {'tau': tau, 'keep_bias': keep, 'val_sweep': {str(k): v for k, v in sweeps.items()}}
+    if name == 'tde':
+        return choose_alpha(model.head, feats, labels, ALPHAS)
+    return choose_tau_norm(model.head, feats, labels, TAUS)
 
 
 def threshold_sweep(runner, thresholds: List[float]) -> Dict[str, Any]:
@@ -286,15 +289,19 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str
     return lines
 
 
-def tau_choices(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> str:
-    """The tau and bias choice of the tau-norm run of each seed."""
-    picks = []
+def val_choices(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> str:
+    """The tau and bias of the tau-norm run and the alpha of the TDE run of each seed."""
+    taus, alphas = [], []
     for s in seeds:
-        res = results['tau-norm' if s == 0 else f'tau-norm@{s}']
+        suffix = '' if s == 0 else f'@{s}'
+        res = results['tau-norm' + suffix]
         bias = 'bias kept' if res['keep_bias'] else 'bias dropped'
-        picks.append(f'seed {s}: tau {res["tau"]:g}, {bias}')
-    return (f'tau-norm settings chosen on the validation split ({VAL_PER_CLASS} held-out '
-            f'training images per class, highest class-mean top-1): {"; ".join(picks)}.')
+        taus.append(f'seed {s}: tau {res["tau"]:g}, {bias}')
+        alphas.append(f'seed {s}: alpha {results["tde" + suffix]["alpha"]:g}')
+    return (f'Test-time settings chosen on the validation split ({VAL_PER_CLASS} held-out '
+            'training images per class, highest class-mean top-1, ties to the smaller value): '
+            f'tau-norm (tau 0 .. 2 by 0.1) {"; ".join(taus)}. TDE (alpha 0 .. 3 by 0.1; the '
+            f'config\'s alpha is 1.0) {"; ".join(alphas)}.')
 
 
 def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: float) -> str:
@@ -328,7 +335,7 @@ def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: f
         lines.append(row(RUNS[name][0], res, gflops))
     if args.seeds:
         lines += seed_table(results, seeds)
-    lines += ['', verdict(results, seeds), '', tau_choices(results, seeds), '',
+    lines += ['', verdict(results, seeds), '', val_choices(results, seeds), '',
               'RIDE-3 + routing at other router thresholds (the '
               'same trained routers; a sample adds the next expert when its router score '
               f'exceeds the threshold; the table row above uses {ea["threshold"]:g}; RIDE-3 '
