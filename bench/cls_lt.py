@@ -50,8 +50,6 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SECTION = '## Long-tailed classification (Fashion-MNIST-LT)'
 DATA = 'data/fashion_mnist_lt/'
 VAL_PER_CLASS = 100  # balanced validation split (held-out training images): tau, alpha
-TAUS = [round(0.1 * i, 1) for i in range(21)]
-ALPHAS = [round(0.1 * i, 1) for i in range(31)]
 RUNS = {  # name: (label, config, stage-1 run or None)
     'ce': ('CE', 'configs/baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', None),
     'ldam-drw': ('LDAM-DRW',
@@ -181,15 +179,16 @@ def choose_on_val(runner, cfg, name: str) -> Dict[str, Any]:
 
     from mmengine.runner import Runner
 
-    from ltr_mm.evaluation.knob_selection import choose_alpha, choose_tau_norm, collect_features
+    from ltr_mm.evaluation.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
+                                                  choose_tau_norm, collect_features)
     loader_cfg = copy.deepcopy(cfg.test_dataloader)
     loader_cfg.dataset.ann_file = 'meta/val.txt'
     loader_cfg.update(num_workers=0, persistent_workers=False)
     model = runner.model
     feats, labels = collect_features(model, Runner.build_dataloader(loader_cfg))
     if name == 'tde':
-        return choose_alpha(model.head, feats, labels, ALPHAS)
-    return choose_tau_norm(model.head, feats, labels, TAUS)
+        return choose_alpha(model.head, feats, labels, DEFAULT_ALPHAS)
+    return choose_tau_norm(model.head, feats, labels, DEFAULT_TAUS)
 
 
 def threshold_sweep(runner, thresholds: List[float]) -> Dict[str, Any]:
@@ -300,8 +299,8 @@ def val_choices(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> str:
         alphas.append(f'seed {s}: alpha {results["tde" + suffix]["alpha"]:g}')
     return (f'Test-time settings chosen on the validation split ({VAL_PER_CLASS} held-out '
             'training images per class, highest class-mean top-1, ties to the smaller value): '
-            f'tau-norm (tau 0 .. 2 by 0.1) {"; ".join(taus)}. TDE (alpha 0 .. 3 by 0.1; the '
-            f'config\'s alpha is 1.0) {"; ".join(alphas)}.')
+            f'tau-norm (tau 0 .. 2 by 0.1) {"; ".join(taus)}. TDE (alpha 0 .. 3 by 0.1) '
+            f'{"; ".join(alphas)}.')
 
 
 def report(args: argparse.Namespace, results: Dict[str, Dict[str, Any]], wall: float) -> str:

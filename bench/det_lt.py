@@ -322,7 +322,8 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
     if args.seeds:
         lines += seed_table(results, [0] + args.seeds)
     lines += ['', 'TDE strength from the one TDE checkpoint (moving-average momentum mu = '
-              f'{tde["mu"]:g}; only `test_cfg.alpha` changes; the mean cosine of the test RoI features with the moving average is '
+              f'{tde["mu"]:g}; only `test_cfg.alpha` changes; the mean cosine of the test RoI '
+              'features with the moving average is '
               f'{tde["mean_cos"]:.4f}, so the authors\' label-free rule alpha * mean(cos) = 1 '
               f'gives alpha = {tde["heuristic_alpha"]:.4g}):', '',
               '| alpha | bbox AP | bbox APr | segm AP | segm APr |',

@@ -14,6 +14,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import torch
 from torch import Tensor
 
+# the candidate values scored by default: tau-norm's tau and TDE's alpha, 0 .. 2 / 0 .. 3 by 0.1
+DEFAULT_TAUS = [round(0.1 * i, 1) for i in range(21)]
+DEFAULT_ALPHAS = [round(0.1 * i, 1) for i in range(31)]
+
+
 @torch.no_grad()
 def collect_features(model, dataloader) -> Tuple[Tuple[Tensor], Tensor]:
     """The head input of every sample of ``dataloader`` and its ground-truth label.

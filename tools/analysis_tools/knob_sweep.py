@@ -22,13 +22,14 @@ import os.path as osp
 from typing import Any, Dict, List, Optional
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
-from ltr_mm.evaluation.knob_selection import choose_alpha, choose_tau_norm, collect_features
+from ltr_mm.evaluation.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
+                                              choose_tau_norm, collect_features)
 from ltr_mm.models.heads import LTLinearClsHead, TDEClsHead
 from ltr_mm.utils.cli import add_common_args, build_runner, load_config
 
 KNOBS = {  # knob: (head class, default values)
-    'tau_norm': (LTLinearClsHead, [round(0.1 * i, 1) for i in range(21)]),
-    'alpha': (TDEClsHead, [round(0.1 * i, 1) for i in range(31)]),
+    'tau_norm': (LTLinearClsHead, DEFAULT_TAUS),
+    'alpha': (TDEClsHead, DEFAULT_ALPHAS),
 }
 
 
