@@ -22,6 +22,7 @@ needs_src = pytest.mark.skipif(
     not HAVE_SRC, reason=f'Fashion-MNIST idx files not in {SRC} '
     '(apt-get install dataset-fashion-mnist)')
 
+SPLITS = ('train', 'val', 'heldout')
 IMAGE_KEYS = {'id', 'width', 'height', 'coco_url', 'flickr_url', 'license', 'date_captured',
               'neg_category_ids', 'not_exhaustive_category_ids'}
 ANN_KEYS = {'id', 'image_id', 'category_id', 'bbox', 'area', 'segmentation'}
@@ -107,7 +108,7 @@ def built(tmp_path_factory) -> Dict[str, Any]:
     subprocess.run([sys.executable, str(TOOL), '--src', str(SRC), '--out', str(out), '--tiny',
                     '--overwrite'], check=True, capture_output=True)
     data = {split: json.loads((out / 'annotations' / f'lvis_v1_{split}.json').read_text())
-            for split in ('train', 'val')}
+            for split in SPLITS}
     return {'out': out, **data}
 
 
@@ -120,10 +121,10 @@ def _by_image(anns: List[Dict[str, Any]]) -> Dict[int, List[Dict[str, Any]]]:
 
 @needs_src
 def test_lvis_fields_complete(built):
-    for split in ('train', 'val'):
+    for split in SPLITS:
         data = built[split]
         assert {'info', 'licenses', 'images', 'annotations', 'categories'} <= set(data)
-        assert len(data['images']) == {'train': 120, 'val': 40}[split]
+        assert len(data['images']) == {'train': 120, 'val': 40, 'heldout': 20}[split]
         for image in data['images']:
             assert set(image) == IMAGE_KEYS
             assert image['coco_url'] == f"{split}/{image['id']:012d}.png"
@@ -135,7 +136,8 @@ def test_lvis_fields_complete(built):
             assert all(isinstance(cat[k], str) for k in ('name', 'synset', 'def'))
         assert [c['id'] for c in data['categories']] == list(range(1, 11))
         assert [c['name'] for c in data['categories']] == list(tool.NAMES)
-    assert built['train']['categories'] == built['val']['categories']
+    assert built['train']['categories'] == built['val']['categories'] == built['heldout'][
+        'categories']
 
 
 @needs_src
@@ -155,19 +157,19 @@ def test_frequencies_match_train_counts(built):
 
 @needs_src
 def test_ids_unique_and_from_one(built):
-    train, val = built['train'], built['val']
+    train = built['train']
     assert [a['id'] for a in train['annotations']] == list(range(1, len(train['annotations']) + 1))
-    ann_ids = [a['id'] for a in train['annotations'] + val['annotations']]
-    image_ids = [i['id'] for i in train['images'] + val['images']]
-    assert len(set(ann_ids)) == len(ann_ids) and min(ann_ids) == 1
-    assert len(set(image_ids)) == len(image_ids) and min(image_ids) == 1
-    for split in ('train', 'val'):
+    ann_ids = [a['id'] for split in SPLITS for a in built[split]['annotations']]
+    image_ids = [i['id'] for split in SPLITS for i in built[split]['images']]
+    assert ann_ids == list(range(1, len(ann_ids) + 1))  # continuing across the splits
+    assert image_ids == list(range(1, 181))  # 120 train, 40 val, 20 held-out
+    for split in SPLITS:
         ids = {i['id'] for i in built[split]['images']}
         assert all(a['image_id'] in ids for a in built[split]['annotations'])
 
 
 @needs_src
-@pytest.mark.parametrize('split', ['train', 'val'])
+@pytest.mark.parametrize('split', SPLITS)
 def test_images_masks_and_boxes(built, split):
     data, out = built[split], built['out']
     grouped = _by_image(data['annotations'])
@@ -220,3 +222,34 @@ def test_same_seed_same_files(built, tmp_path):
                       '--num-train', '60', '--num-val', '10']) == 0
     assert _hash(other / 'annotations' / 'lvis_v1_train.json') != first[
         'annotations/lvis_v1_train.json']
+
+
+@needs_src
+def test_heldout_split_leaves_train_and_val_unchanged(built, tmp_path):
+    out = tmp_path / 'no_heldout'
+    assert tool.main(['--src', str(SRC), '--out', str(out), '--tiny', '--num-heldout', '0']) == 0
+    without = {str(p.relative_to(out)): _hash(p) for p in sorted(out.rglob('*')) if p.is_file()}
+    with_heldout = {str(p.relative_to(built['out'])): _hash(p)
+                    for p in sorted(built['out'].rglob('*')) if p.is_file()}
+    heldout = {k for k in with_heldout if 'heldout' in k}
+    assert len(heldout) == 21  # 20 images and the annotation file
+    assert without == {k: v for k, v in with_heldout.items() if k not in heldout}
+
+
+def test_unused_pool_holds_only_items_never_taken():
+    labels = np.repeat(np.arange(len(tool.NAMES)), 3)  # 3 items per category
+    images = np.arange(len(labels))[:, None, None] * np.ones((1, 28, 28), np.int64)
+    pool = tool.ItemPool(np.random.RandomState(0), images, labels)
+    taken = [int(pool.take(0)[0, 0]) for _ in range(2)] + [int(pool.take(9)[0, 0])]
+    rest = pool.unused()
+    again = [int(rest.take(0)[0, 0]) for _ in range(3)]
+    assert again == [again[0]] * 3 and again[0] not in taken  # one left, cycled
+    assert again[0] in {0, 1, 2} and set(taken[:2]) | {again[0]} == {0, 1, 2}
+    tail = {int(rest.take(9)[0, 0]) for _ in range(2)}
+    assert tail == {27, 28, 29} - {taken[2]}
+    # the training pool itself is untouched: its next item is the one left, then it cycles
+    assert [int(pool.take(0)[0, 0]) for _ in range(2)] == [again[0], taken[0]]
+    for _ in range(3):
+        pool.take(5)
+    with pytest.raises(ValueError, match="sandal"):
+        pool.unused()

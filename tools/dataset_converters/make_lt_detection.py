@@ -1,7 +1,7 @@
 """Build a long-tailed LVIS v1-format detection and instance segmentation set.
 
-Real Fashion-MNIST items (train split for training images, t10k split for validation images)
-are scaled 0.8x-3x, tinted and pasted onto plain, noise or texture canvases of random size
+Real Fashion-MNIST items (train split for training images, t10k split for validation images,
+the train-split items that no training image uses for held-out images) are scaled 0.8x-3x, tinted and pasted onto plain, noise or texture canvases of random size
 (160 to ``--max-size`` px a side), 1 to 6 objects per image, without overlaps (rejection
 sampling keeps boxes 2 px apart, so no mask is occluded). An object's mask is its scaled pixels
 brighter than 30; the pasted alpha is that mask, the box is the tight box of the mask.
@@ -10,20 +10,26 @@ Category frequencies in the training images follow a long-tailed plan by class o
 (``t-shirt_top`` most frequent, ``ankle_boot`` rarest): with 3000 images 5 categories are
 frequent (> 100 training images), 3 common (11-100) and 2 rare (1-10); ``--tiny`` (120 / 40
 images) has 1 frequent, 7 common and 2 rare ones. Validation images are class-balanced: every
-category is placed in about 30 % of them. ``frequency``, ``image_count`` and
+category is placed in about 30 % of them. The held-out split (``--num-heldout``, default 300;
+20 with ``--tiny``) is built like the validation split from Fashion-MNIST training items that no
+training image shows; it is rendered after the other two, so adding or removing it leaves the
+training and validation files unchanged. It is where a test-time knob such as TDE's ``alpha``
+is chosen (``tools/analysis_tools/knob_sweep.py``), never on the validation split that the
+benchmarks report. ``frequency``, ``image_count`` and
 ``instance_count`` are counted from the generated training annotations (0 or 1-10 images: 'r',
 11-100: 'c', more: 'f') and written to both files.
 
 Usage::
 
-    python tools/dataset_converters/make_lt_detection.py              # 3000 train / 500 val
+    python tools/dataset_converters/make_lt_detection.py   # 3000 train / 500 val / 300 held-out
     python tools/dataset_converters/make_lt_detection.py --tiny --out data/fashion_lvis_tiny
 
 Output (paths relative to ``--out``)::
 
     train/000000000001.png ...   RGB canvases, ids from 1, val ids continue after train
     val/000000003001.png ...
-    annotations/lvis_v1_train.json, annotations/lvis_v1_val.json
+    heldout/000000003501.png ...
+    annotations/lvis_v1_train.json, annotations/lvis_v1_val.json, annotations/lvis_v1_heldout.json
 
 Each image has ``id``, ``width``, ``height``, ``coco_url`` (the relative path, from which mmdet
 derives ``file_name``), ``flickr_url`` (same path), ``license``, ``date_captured``,
@@ -36,6 +42,7 @@ cut into row-stacked strips without holes and each strip is traced along its pix
 the union of the polygons is exactly the mask. The same arguments give identical files.
 """
 import argparse
+import copy
 import importlib.util
 import json
 import math
@@ -58,7 +65,8 @@ THRESHOLD = 30
 MIN_SIDE, MAX_SIDE = round(0.8 * 28), 3 * 28
 MAX_OBJECTS = 6
 GAP = 2
-TINY = {'num_train': 120, 'num_val': 40}
+TINY = {'num_train': 120, 'num_val': 40, 'num_heldout': 20}
+FULL = {'num_train': 3000, 'num_val': 500, 'num_heldout': 300}
 Box = Tuple[int, int, int, int]
 
 
@@ -289,6 +297,17 @@ class ItemPool:
         self.order = [rng.permutation(np.flatnonzero(labels == c)) for c in range(len(NAMES))]
         self.next = [0] * len(NAMES)
 
+    def unused(self) -> 'ItemPool':
+        """A pool of the items this one has not handed out yet (same order, from the start)."""
+        rest = copy.copy(self)
+        rest.order = [order[used:] for order, used in zip(self.order, self.next)]
+        empty = [NAMES[c] for c, order in enumerate(rest.order) if not len(order)]
+        if empty:
+            raise ValueError(f'no unused Fashion-MNIST items of {empty} are left for the '
+                             'held-out split; use fewer training images')
+        rest.next = [0] * len(NAMES)
+        return rest
+
     def take(self, cat: int) -> np.ndarray:
         """The next 28x28 item of category ``cat``."""
         order = self.order[cat]
@@ -406,7 +425,8 @@ def _write_json(path: Path, images: List[Dict[str, Any]], anns: List[Dict[str, A
 
 def _prepare_out(out: Path, overwrite: bool) -> None:
     """Refuse to mix with an earlier build unless ``overwrite``; then remove its outputs."""
-    existing = [out / name for name in ('train', 'val', 'annotations') if (out / name).exists()]
+    existing = [out / name for name in ('train', 'val', 'heldout', 'annotations')
+                if (out / name).exists()]
     if existing and not overwrite:
         raise FileExistsError(f'{existing[0]} already exists; pass --overwrite to rebuild '
                               f'{out} or choose another --out')
@@ -416,7 +436,8 @@ def _prepare_out(out: Path, overwrite: bool) -> None:
 
 
 def build(src: Path, out: Path, seed: int = 0, num_train: int = 3000, num_val: int = 500,
-          max_size: int = 256, overwrite: bool = False) -> List[Dict[str, Any]]:
+          max_size: int = 256, overwrite: bool = False,
+          num_heldout: int = 300) -> List[Dict[str, Any]]:
     """Build the set; see the module docstring for the layout.
 
     Args:
@@ -427,27 +448,35 @@ def build(src: Path, out: Path, seed: int = 0, num_train: int = 3000, num_val: i
         num_val: validation images. Defaults to 500.
         max_size: largest canvas side, 64 to 256. Defaults to 256.
         overwrite: remove an earlier build in ``out`` first. Defaults to False.
+        num_heldout: held-out images (0: no held-out split). Defaults to 300.
 
     Returns:
         list[dict]: the category records (with train-derived counts).
     """
-    if not 64 <= max_size <= 256 or num_train < 1 or num_val < 1:
-        raise ValueError(f'need 64 <= max_size <= 256 and positive image counts; got '
-                         f'max_size={max_size}, num_train={num_train}, num_val={num_val}')
+    if not 64 <= max_size <= 256 or num_train < 1 or num_val < 1 or num_heldout < 0:
+        raise ValueError(f'need 64 <= max_size <= 256, positive train / val and non-negative '
+                         f'held-out image counts; got max_size={max_size}, '
+                         f'num_train={num_train}, num_val={num_val}, num_heldout={num_heldout}')
     reader = _sibling('make_fashion_lt')
     splits = {'train': reader.load_split(src, 'train'), 'val': reader.load_split(src, 'test')}
     _prepare_out(out, overwrite)
     rng = np.random.RandomState(seed)
     plans = {'train': assign_categories(rng, num_train, train_targets(num_train)),
              'val': assign_categories(rng, num_val, val_targets(num_val))}
-    images, anns = {}, {}
+    images, anns, pools = {}, {}, {}
     for split, first_id in (('train', 1), ('val', num_train + 1)):
-        pool = ItemPool(rng, *splits[split])
+        pools[split] = ItemPool(rng, *splits[split])  # drawn after the previous split
         first_ann = 1 + sum(len(a) for a in anns.values())
-        images[split], anns[split] = make_split(rng, out, split, pool, plans[split], first_id,
-                                                first_ann, max_size)
+        images[split], anns[split] = make_split(rng, out, split, pools[split], plans[split],
+                                                first_id, first_ann, max_size)
+    if num_heldout:  # drawn after the other two splits, which therefore do not change
+        plan = assign_categories(rng, num_heldout, val_targets(num_heldout))
+        first_ann = 1 + sum(len(a) for a in anns.values())
+        images['heldout'], anns['heldout'] = make_split(
+            rng, out, 'heldout', pools['train'].unused(), plan, num_train + num_val + 1,
+            first_ann, max_size)
     categories = category_records(anns['train'])
-    for split in ('train', 'val'):
+    for split in images:
         _write_json(out / 'annotations' / f'lvis_v1_{split}.json', images[split],
                     anns[split], categories)
     return categories
@@ -461,12 +490,15 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=0, help='random seed')
     parser.add_argument('--num-train', type=int, default=None, help='default 3000')
     parser.add_argument('--num-val', type=int, default=None, help='default 500')
-    parser.add_argument('--tiny', action='store_true', help='120 train / 40 val images')
+    parser.add_argument('--num-heldout', type=int, default=None,
+                        help='default 300 (0: no held-out split)')
+    parser.add_argument('--tiny', action='store_true',
+                        help='120 train / 40 val / 20 held-out images')
     parser.add_argument('--max-size', type=int, default=256, help='largest canvas side')
     parser.add_argument('--overwrite', action='store_true',
                         help='remove an earlier build in --out first')
     args = parser.parse_args(argv)
-    preset = TINY if args.tiny else {'num_train': 3000, 'num_val': 500}
+    preset = TINY if args.tiny else FULL
     for key, value in preset.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
@@ -478,12 +510,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     try:
         categories = build(Path(args.src), Path(args.out), args.seed, args.num_train,
-                           args.num_val, args.max_size, args.overwrite)
+                           args.num_val, args.max_size, args.overwrite, args.num_heldout)
     except (FileNotFoundError, FileExistsError, ValueError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
     groups = {g: [c['name'] for c in categories if c['frequency'] == g] for g in 'rcf'}
-    print(f'{args.out}: {args.num_train} train / {args.num_val} val images; train groups '
+    print(f'{args.out}: {args.num_train} train / {args.num_val} val / {args.num_heldout} '
+          f'held-out images; train groups '
           f"r={groups['r']} c={groups['c']} f={groups['f']}")
     if not all(groups.values()):
         print('warning: not every r/c/f group occurs; use more training images', file=sys.stderr)
