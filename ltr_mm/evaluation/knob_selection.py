@@ -79,11 +79,11 @@ def sweep_test_cfg(head, feats: Tuple[Tensor, ...], labels: Tensor, key: str,
     return rows
 
 
-def best_value(rows: Sequence[Dict[str, float]]) -> float:
-    """The value of the highest class-mean top-1; among equals, the smallest value."""
+def best_value(rows: Sequence[Dict[str, float]], key: str = 'class_mean_top1') -> float:
+    """The value of the highest ``key`` (class-mean top-1); among equals, the smallest value."""
     if not rows:
         raise ValueError('no value was scored')
-    return max(rows, key=lambda r: (r['class_mean_top1'], -r['value']))['value']
+    return max(rows, key=lambda r: (r[key], -r['value']))['value']
 
 
 def choose_tau_norm(head, feats: Tuple[Tensor, ...], labels: Tensor, taus: Sequence[float],

@@ -1,4 +1,4 @@
-"""Choose a test-time knob on a held-out split: top-1 of a trained classifier at every value.
+"""Choose a test-time knob on a held-out split: a trained model's score at every value.
 
     python tools/analysis_tools/knob_sweep.py CONFIG CKPT --knob {tau_norm,alpha}
         [--ann-file meta/val.txt] [--values V ...] [--keep-bias | --drop-bias]
@@ -16,16 +16,24 @@ The split read is the config's ``test_dataloader`` with its ``dataset.ann_file``
 computed once; each value is then scored by the head's ``predict``. The value with the highest
 class-mean top-1 (ties: the smallest) is printed last, with the ``--cfg-options`` that set it
 for ``tools/test.py``. Never choose a knob on the test split.
+
+Detectors (a config with ``model.roi_head``): ``--knob alpha`` of the ``TDEBBoxHead`` (every
+stage of a cascade), values 0, 0.5, ..., 3 by default; ``--ann-file`` is an LVIS annotation
+file relative to ``data_root`` (e.g. ``annotations/lvis_v1_heldout.json``, the held-out split
+of ``make_lt_detection.py``) and also replaces the evaluator's. Each value is one test pass;
+the highest mask AP (box AP without masks) wins, ties to the smallest.
 """
 import argparse
 import os.path as osp
 from typing import Any, Dict, List, Optional
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
+from ltr_mm.evaluation.det_knob_selection import (DEFAULT_DET_ALPHAS, choose_det_alpha,
+                                                  tde_box_heads)
 from ltr_mm.evaluation.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
                                               choose_tau_norm, collect_features)
 from ltr_mm.models.heads import LTLinearClsHead, TDEClsHead
-from ltr_mm.utils.cli import add_common_args, build_runner, load_config
+from ltr_mm.utils.cli import add_common_args, build_runner, load_config, use_test_split
 
 KNOBS = {  # knob: (head class, default values)
     'tau_norm': (LTLinearClsHead, DEFAULT_TAUS),
@@ -38,15 +46,17 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='top-1 of a classifier at every value of a '
                                      'test-time knob (tau-norm tau, TDE alpha)')
     parser.add_argument('config', help='config of a classifier with an LTLinearClsHead '
-                        '(--knob tau_norm) or a TDEClsHead (--knob alpha)')
+                        '(--knob tau_norm) or a TDEClsHead (--knob alpha), or of a detector '
+                        'with a TDEBBoxHead (--knob alpha)')
     parser.add_argument('checkpoint', help='trained checkpoint')
     parser.add_argument('--knob', choices=sorted(KNOBS), required=True,
                         help='the test_cfg entry of the head to choose')
-    parser.add_argument('--ann-file', help="list file of the split to score (default: the "
-                        "config's test split; use a validation split)")
+    parser.add_argument('--ann-file', help="annotation file of the split to score, relative to "
+                        "the dataset's data_root (default: the config's test split; use a "
+                        "validation or held-out split)")
     parser.add_argument('--values', type=float, nargs='+',
                         help='values to score (default: tau 0, 0.1, ..., 2; alpha 0, 0.1, '
-                        '..., 3)')
+                        '..., 3; detector alpha 0, 0.5, ..., 3)')
     bias = parser.add_mutually_exclusive_group()
     bias.add_argument('--keep-bias', dest='keep_bias', action='store_true', default=None,
                       help='tau_norm: keep the classifier bias (default: both scored)')
@@ -86,6 +96,40 @@ def report(args: argparse.Namespace, choice: Dict[str, Any]) -> List[str]:
                     f'model.head.test_cfg.keep_bias={choice["keep_bias"]})']
 
 
+def detector_report(args: argparse.Namespace, choice: Dict[str, Any], stages: int) -> List[str]:
+    """The table of a detector sweep and the last line naming the choice and its options."""
+    ious = [iou for iou in ('bbox', 'segm') if f'{iou}_AP' in choice['sweep'][0]]
+    cols = [f'{iou}_{key}' for iou in ious for key in ('AP', 'APr', 'APc', 'APf')]
+    lines = [f'{"alpha":>5s} ' + ' '.join(f'{c:>9s}' for c in cols)]
+    for r in choice['sweep']:
+        mark = '  <- best' if r['value'] == choice['alpha'] else ''
+        lines.append(f'{r["value"]:5.2f} ' + ' '.join(f'{r[c]:9.2f}' for c in cols) + mark)
+    keys = (['model.roi_head.bbox_head.test_cfg.alpha'] if stages == 1 else
+            [f'model.roi_head.bbox_head.{i}.test_cfg.alpha' for i in range(stages)])
+    options = ' '.join(f'{k}={choice["alpha"]:g}' for k in keys)
+    return lines + [f'best alpha: {choice["alpha"]:g} by {choice["key"]}  (tools/test_lvis.py '
+                    f'{args.config} {args.checkpoint} --cfg-options {options})']
+
+
+def detector_sweep(args: argparse.Namespace, cfg) -> Dict[str, Any]:
+    """``--knob alpha`` of a detector's TDE box head(s): one test pass per value."""
+    if args.knob != 'alpha':
+        raise ValueError(f'{args.config}: a detector has no --knob {args.knob}; only alpha '
+                         '(TDEBBoxHead) is a detector knob')
+    cfg.load_from = args.checkpoint
+    runner = build_runner(cfg)
+    model = getattr(runner.model, 'module', runner.model)
+    try:
+        stages = len(tde_box_heads(model))
+    except TypeError as err:
+        raise TypeError(f'{args.config}: {err}') from err
+    choice = choose_det_alpha(runner, args.values or DEFAULT_DET_ALPHAS)
+    print(f'config: {args.config}\ncheckpoint: {args.checkpoint}\nsplit: '
+          f'{args.ann_file or "the test split"}')
+    print('\n'.join(detector_report(args, choice, stages)))
+    return choice
+
+
 def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     """Score every value; print the tables and the choice, and return the choice."""
     args = parse_args(argv)
@@ -95,7 +139,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     cfg = load_config(args)
     cfg.test_dataloader.persistent_workers = False
     if args.ann_file:
-        cfg.test_dataloader.dataset.ann_file = args.ann_file
+        use_test_split(cfg, args.ann_file)
+    if 'roi_head' in cfg.model:
+        return detector_sweep(args, cfg)
     runner = build_runner(cfg)
     runner.load_checkpoint(args.checkpoint, map_location='cpu')
     model = getattr(runner.model, 'module', runner.model)
