@@ -2,7 +2,8 @@
 
     python bench/det_lt.py [--iters 1500] [--stage2-iters 300] [--timing-rounds 6]
                            [--max-dets 100] [--val-images N]
-                           [--tde-alphas 0 1 2 3] [--tde-mu M] [--seeds 1 ...]
+                           [--tde-alphas 0 1 2 3] [--select-alphas 0 0.5 ... 3]
+                           [--tde-mu M] [--seeds 1 ...]
                            [--work-dir work_dirs/bench_det_lt] [--doc docs/benchmarks.md] [--reuse]
 
 Every method trains the small Mask R-CNN (ResNet-18 at half width, 64-channel FPN, from scratch)
@@ -25,7 +26,7 @@ triple the test time on a CPU.
   config's alpha is scored). ``--tde-mu`` trains it with another moving-average momentum
   than the config's 0.9998 (the paper's, for a 20-epoch LVIS schedule).
 
-``--seeds`` trains baseline, TDE and BAGS again with each listed seed and adds a table of their
+``--seeds`` trains baseline, TDE and BAGS again (and chooses the TDE alpha again) with each listed seed and adds a table of their
 APr per seed and its mean: with 8 and 3 training images in the two rare categories, APr moves
 by 2 to 4 points between two seeds of one method (the runs are not bit-reproducible either).
 
@@ -58,7 +59,8 @@ RUNS = {  # name: (config, stage-1 run or None)
     'baseline-ft': (BASE, 'baseline'),
 }
 KEYS = ('AP', 'APr', 'APc', 'APf')
-SEEDED = ('baseline', 'tde', 'bags')  # the runs --seeds repeats, in training order
+SEEDED = ('baseline', 'tde', 'bags')
+HELDOUT = 'annotations/lvis_v1_heldout.json'  # where TDE's alpha is chosen (data_root relative)  # the runs --seeds repeats, in training order
 
 
 def budget_cfg(cfg, iters: int, work_dir: str, max_dets: int, val_images: int) -> None:
@@ -85,21 +87,13 @@ def budget_cfg(cfg, iters: int, work_dir: str, max_dets: int, val_images: int) -
         cfg.test_dataloader.dataset.indices = val_images
 
 
-def lvis_numbers(metrics: Dict[str, float]) -> Dict[str, float]:
-    """``{'bbox_APr': 5.1, ...}`` in percent from the FastLVISMetric keys."""
-    out = {}
-    for iou in ('bbox', 'segm'):
-        for key in KEYS:
-            out[f'{iou}_{key}'] = 100.0 * float(metrics[f'lvis/{iou}_{key}'])
-    return out
-
-
 def child_train(name: str, args: argparse.Namespace) -> None:
     """Train one method under the budget and write ``metrics.json`` into its work dir."""
     from mmengine.config import Config
     from mmengine.runner import Runner
 
     import ltr_mm  # noqa: F401
+    from ltr_mm.evaluation.det_knob_selection import lvis_percent
     work_dir = osp.join(args.work_dir, name)
     name, _, seed = name.partition('@')  # 'tde@1': TDE with seed 1
     config, stage1 = RUNS[name]
@@ -123,7 +117,7 @@ def child_train(name: str, args: argparse.Namespace) -> None:
     if name == 'tde':  # the cosines of the test RoIs with the moving average, for the heuristic
         cos_sum = record_cosines(runner.model.roi_head.bbox_head)
     results = {'train_s': train_s, 'iters': cfg.train_cfg.max_iters,
-               'test': lvis_numbers(runner.test())}
+               'test': lvis_percent(runner.test())}
     if cos_sum is not None:
         results['mu'] = float(cfg.model.roi_head.bbox_head.mu)
         cos_sum['handle'].remove()
@@ -152,11 +146,40 @@ def record_cosines(head) -> Dict[str, Any]:
     return acc
 
 
+def child_select(name: str, args: argparse.Namespace) -> None:
+    """Choose the alpha of TDE run ``name`` on the held-out split, then score the validation
+    split at it; writes ``select.json`` next to its ``metrics.json``."""
+    import copy
+
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    import ltr_mm  # noqa: F401
+    from ltr_mm.evaluation.det_knob_selection import (DEFAULT_DET_ALPHAS, choose_det_alpha,
+                                                      lvis_percent)
+    from ltr_mm.utils.cli import use_test_split
+    work_dir = osp.join(args.work_dir, name)
+    cfg = Config.fromfile(osp.join(ROOT, RUNS['tde'][0]))
+    budget_cfg(cfg, args.iters, osp.join(work_dir, 'select'), args.max_dets, 0)
+    cfg.load_from = osp.join(work_dir, f'iter_{args.iters}.pth')
+    val = copy.deepcopy(cfg)
+    use_test_split(cfg, HELDOUT)
+    cfg.experiment_name = 'heldout'
+    choice = choose_det_alpha(Runner.from_cfg(cfg), args.select_alphas or DEFAULT_DET_ALPHAS)
+    val.model.roi_head.bbox_head.test_cfg.alpha = choice['alpha']
+    val.experiment_name = 'val'
+    test = lvis_percent(Runner.from_cfg(val).test())
+    with open(osp.join(work_dir, 'select.json'), 'w') as f:
+        json.dump(dict(alpha=choice['alpha'], key=choice['key'], heldout=choice['sweep'],
+                       test=test), f, indent=1)
+
+
 def tde_alphas(runner, alphas: List[float], mean_cos: float,
                config_test: Dict[str, float]) -> Dict[str, Any]:
     """Score the trained TDE model again at each alpha of ``alphas`` and at the authors'
     label-free heuristic ``alpha = 1 / mean(cos)`` (one checkpoint, only ``test_cfg``
     changes); ``config_test`` holds the numbers at the config's alpha."""
+    from ltr_mm.evaluation.det_knob_selection import lvis_percent
     from ltr_mm.models.functional import heuristic_alpha
     head = runner.model.roi_head.bbox_head
     out: Dict[str, Any] = {'config_alpha': float(head.test_cfg['alpha'])}
@@ -166,7 +189,7 @@ def tde_alphas(runner, alphas: List[float], mean_cos: float,
     for alpha in sorted(set(alphas) | {auto, 0.0}):  # 0: plain causal-norm inference
         if f'{alpha:.4g}' not in sweep:
             head.test_cfg['alpha'] = alpha
-            sweep[f'{alpha:.4g}'] = lvis_numbers(runner.test())
+            sweep[f'{alpha:.4g}'] = lvis_percent(runner.test())
     out['sweep'] = sweep
     out['test_alpha0'] = sweep['0']
     out['test_auto'] = sweep[f'{auto:.4g}']
@@ -238,6 +261,8 @@ def child(args: argparse.Namespace, what: List[str], out: str) -> Dict[str, Any]
             '--timing-batches', str(args.timing_batches), '--max-dets', str(args.max_dets),
             '--val-images', str(args.val_images), '--tde-alphas',
             *[str(a) for a in args.tde_alphas], *what]
+    if args.select_alphas is not None:
+        argv += ['--select-alphas', *[str(a) for a in args.select_alphas]]
     if args.tde_mu is not None:
         argv += ['--tde-mu', str(args.tde_mu)]
     return run_child(__file__, argv, out, args.reuse, ROOT)
@@ -254,7 +279,9 @@ def table(results: Dict[str, Dict[str, Any]]) -> List[str]:
             ('TDE, alpha = 0 (causal norm)', 'tde', 'test_alpha0'),
             (f'TDE, alpha = {results["tde"]["config_alpha"]:.4g} (config)', 'tde', 'test'),
             (f'TDE, alpha = {results["tde"]["heuristic_alpha"]:.4g} (1 / mean cos)', 'tde',
-             'test_auto')]
+             'test_auto'),
+            (f'TDE, alpha = {results["tde"]["select"]["alpha"]:.4g} (chosen on held-out)', 'tde',
+             'test_select')]
     for label, name, key in rows:
         res = results[name]
         iters = (f'{args_iters(results)} + {res["iters"]}' if name in ('bags', 'baseline-ft')
@@ -273,7 +300,7 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str
     """APr (bbox / segm) of baseline, TDE and BAGS for every seed, their mean and its delta."""
     cols = [('baseline', 'baseline', 'test'), ('TDE alpha 0', 'tde', 'test_alpha0'),
             (f'TDE alpha {results["tde"]["config_alpha"]:.4g}', 'tde', 'test'),
-            ('BAGS', 'bags', 'test')]
+            ('TDE alpha from held-out', 'tde', 'test_select'), ('BAGS', 'bags', 'test')]
     lines = ['', 'APr (bbox / segm) of the same runs with other seeds (`--seeds`; seed 0 is the '
              'table above):', '', '| seed | ' + ' | '.join(c[0] for c in cols) + ' |',
              '| ---: | ' + ' | '.join('---:' for _ in cols) + ' |']
@@ -294,6 +321,25 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str
     return lines
 
 
+def heldout_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> str:
+    """Mask AP (the choice) / bbox APr on the held-out split per alpha and seed, as text."""
+    runs = [results['tde' if seed == 0 else f'tde@{seed}']['select'] for seed in seeds]
+    key = runs[0]['key']
+    lines = [f'TDE alpha chosen on the held-out split by {key.replace("_", " ")} (cells: '
+             f'{key.replace("_", " ")} / bbox APr / segm APr there; the chosen alpha is scored '
+             'on the validation split above):', '',
+             '| alpha | ' + ' | '.join(f'seed {s}' for s in seeds) + ' |',
+             '| ---: | ' + ' | '.join('---:' for _ in seeds) + ' |']
+    for i, row in enumerate(runs[0]['heldout']):
+        cells = []
+        for run in runs:
+            r = run['heldout'][i]
+            mark = ' (chosen)' if r['value'] == run['alpha'] else ''
+            cells.append(f'{r[key]:.2f} / {r["bbox_APr"]:.2f} / {r["segm_APr"]:.2f}{mark}')
+        lines.append(f'| {row["value"]:g} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
 def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, Any],
            wall: float) -> str:
     """The markdown section for docs/benchmarks.md."""
@@ -312,6 +358,8 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
                              (f'TDE (config alpha {tde["config_alpha"]:.4g})', 'tde', 'test'),
                              (f'TDE (heuristic alpha {tde["heuristic_alpha"]:.4g})', 'tde',
                               'test_auto'),
+                             (f'TDE (held-out alpha {tde["select"]["alpha"]:.4g})', 'tde',
+                              'test_select'),
                              ('RFS', 'rfs', 'test'), ('stage-2 CE control', 'baseline-ft', 'test')):
         res = results[name][key]
         deltas.append(f'{label} {res["bbox_APr"] - base["bbox_APr"]:+.2f} bbox / '
@@ -321,6 +369,7 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
               'step-time table below is the cost comparison.']
     if args.seeds:
         lines += seed_table(results, [0] + args.seeds)
+    lines += ['', heldout_table(results, [0] + args.seeds)]
     lines += ['', 'TDE strength from the one TDE checkpoint (moving-average momentum mu = '
               f'{tde["mu"]:g}; only `test_cfg.alpha` changes; the mean cosine of the test RoI '
               'features with the moving average is '
@@ -361,6 +410,9 @@ def main() -> None:
     parser.add_argument('--tde-alphas', type=float, nargs='+', default=[0.0, 1.0, 2.0, 3.0],
                         help='TDE strengths scored from the one TDE checkpoint, besides the '
                         "config's and the heuristic one")
+    parser.add_argument('--select-alphas', type=float, nargs='+',
+                        help='TDE strengths scored on the held-out split to choose one '
+                        '(default 0, 0.5, ..., 3)')
     parser.add_argument('--tde-mu', type=float,
                         help="TDE's moving-average momentum (default: the config's 0.9998, the "
                         "paper's LVIS value)")
@@ -379,6 +431,8 @@ def main() -> None:
         os.chdir(ROOT)
         if args.child[0] == 'timing':
             child_timing(args)
+        elif args.child[0] == 'select':
+            child_select(args.child[1], args)
         else:
             child_train(args.child[1], args)
         return
@@ -387,6 +441,11 @@ def main() -> None:
     names = list(RUNS) + [f'{n}@{s}' for s in args.seeds for n in SEEDED]
     results = {name: child(args, ['--child', 'train', name],
                                osp.join(args.work_dir, name, 'metrics.json')) for name in names}
+    for name in names:
+        if name.partition('@')[0] == 'tde':
+            select = child(args, ['--child', 'select', name],
+                           osp.join(args.work_dir, name, 'select.json'))
+            results[name].update(select=select, test_select=select['test'])
     text = report(args, results, timing, time.time() - start)
     write_section(args.doc, SECTION, text)
     print(text)
