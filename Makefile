@@ -15,11 +15,11 @@ data/fashion_mnist_lt/class_stats.json:
 	    --src "$$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out data/fashion_mnist_lt \
 	    --val-per-class 100 --overwrite
 
-data/fashion_lvis/annotations/lvis_v1_val.json:
+data/fashion_lvis/annotations/lvis_v1_heldout.json:
 	$(PYTHON) tools/dataset_converters/make_lt_detection.py \
 	    --src "$$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out data/fashion_lvis --overwrite
 
-data: install data/fashion_mnist_lt/class_stats.json data/fashion_lvis/annotations/lvis_v1_val.json
+data: install data/fashion_mnist_lt/class_stats.json data/fashion_lvis/annotations/lvis_v1_heldout.json
 
 demo: data
 	bash tools/demo.sh $(DET_CFG) $(CLS_CFG) $(DEMO_DIR)

@@ -124,3 +124,22 @@ def cls_options(root: str, train: int = 32, val: int = 63, batch: int = 8) -> Li
     return loader_options(root, dict(train=train, val=val, test=val), batch) + [
         f'val_evaluator.class_stats={stats}', f'test_evaluator.class_stats={stats}',
         'val_dataloader.batch_size=16', 'test_dataloader.batch_size=16']
+
+
+def save_tde_detector(config: str, path: str):
+    """Build the detector of ``config`` (a TDE box head) with its init weights and a seeded
+    random moving average, save it as a checkpoint at ``path`` and return the model."""
+    import torch
+    from mmdet.registry import MODELS
+    from mmengine.registry import DefaultScope
+
+    import ltr_mm  # noqa: F401
+    cfg = Config.fromfile(osp.join(REPO, config))
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        model = MODELS.build(cfg.model)
+    model.init_weights()
+    head = model.roi_head.bbox_head
+    head.mean_feat.copy_(torch.rand(head.mean_feat.shape,
+                                    generator=torch.Generator().manual_seed(0)))
+    torch.save({'state_dict': model.state_dict(), 'meta': {}}, path)
+    return model

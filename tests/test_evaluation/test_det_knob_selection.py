@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
 from torch import nn
 
 from ltr_mm.evaluation.det_knob_selection import (choose_det_alpha, lvis_percent,
@@ -15,7 +14,7 @@ from ltr_mm.evaluation.det_knob_selection import (choose_det_alpha, lvis_percent
 from ltr_mm.evaluation.metrics import FastLVISMetric
 from ltr_mm.models.roi_heads.bbox_heads import TDEBBoxHead
 from ltr_mm.utils.cli import use_test_split
-from tool_runs import REPO, load_tool
+from tool_runs import load_tool, save_tde_detector
 
 CONFIG = 'configs/tde/tde_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py'
 KEYS = ('AP', 'APr', 'APc', 'APf')
@@ -97,17 +96,8 @@ def test_use_test_split(tmp_path):
 
 def test_tool_scores_each_alpha_on_the_held_out_split(tiny_fashion_lvis, tmp_path, capsys,
                                                       monkeypatch):
-    import ltr_mm  # noqa: F401
-    from mmdet.registry import MODELS
-    cfg = Config.fromfile(osp.join(REPO, CONFIG))
-    with DefaultScope.overwrite_default_scope('mmdet'):
-        model = MODELS.build(cfg.model)
-    model.init_weights()
-    head = model.roi_head.bbox_head
-    head.mean_feat.copy_(torch.rand(head.mean_feat.shape, generator=torch.Generator()
-                                    .manual_seed(0)))
     ckpt = tmp_path / 'tde.pth'
-    torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
+    save_tde_detector(CONFIG, str(ckpt))
     alphas, img_ids = [], set()
     forward, process = TDEBBoxHead.forward, FastLVISMetric.process
 

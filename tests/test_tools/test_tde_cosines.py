@@ -6,10 +6,9 @@ from types import SimpleNamespace
 
 import torch
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
 
 from ltr_mm.models.functional import tde_logit_shift
-from tool_runs import load_tool
+from tool_runs import load_tool, save_tde_detector
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = 'configs/tde/tde_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py'
@@ -40,17 +39,9 @@ def test_shift_table_by_hand():
 
 
 def test_tool_on_tiny_set(tiny_fashion_lvis, tmp_path, capsys):
-    import ltr_mm  # noqa: F401
-    from mmdet.registry import MODELS
     cfg = Config.fromfile(osp.join(REPO, CONFIG))
-    with DefaultScope.overwrite_default_scope('mmdet'):
-        model = MODELS.build(cfg.model)
-    model.init_weights()
-    head = model.roi_head.bbox_head
-    head.mean_feat.copy_(torch.rand(head.mean_feat.shape, generator=torch.Generator()
-                                    .manual_seed(0)))
     ckpt = tmp_path / 'tde.pth'
-    torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
+    head = save_tde_detector(CONFIG, str(ckpt)).roi_head.bbox_head
     load_tool(TOOL).main([CONFIG, str(ckpt), '--max-images', '4', '--work-dir', str(tmp_path / 'work'),
                   '--cfg-options', f'test_dataloader.dataset.data_root={tiny_fashion_lvis}/',
                   'test_dataloader.dataset.indices=4', 'test_dataloader.num_workers=0'])
