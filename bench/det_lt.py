@@ -26,9 +26,10 @@ triple the test time on a CPU.
   config's alpha is scored). ``--tde-mu`` trains it with another moving-average momentum
   than the config's 0.9998 (the paper's, for a 20-epoch LVIS schedule).
 
-``--seeds`` trains baseline, TDE and BAGS again (and chooses the TDE alpha again) with each listed seed and adds a table of their
-APr per seed and its mean: with 8 and 3 training images in the two rare categories, APr moves
-by 2 to 4 points between two seeds of one method (the runs are not bit-reproducible either).
+``--seeds`` trains baseline, TDE and BAGS again with each listed seed (and chooses TDE's alpha
+again) and adds a table of their APr per seed and its mean: with 8 and 3 training images in the
+two rare categories, APr moves by 2 to 4 points between two seeds of one method. Runs on several
+threads are not bit-reproducible; with ``OMP_NUM_THREADS=1`` a run repeats exactly.
 
 The step-time table trains the three heads (stock ``Shared2FCBBoxHead`` with CE, the same head
 with ``BAGSLoss``, ``TDEBBoxHead``) inside one model each, everything trainable, on the same
@@ -59,8 +60,8 @@ RUNS = {  # name: (config, stage-1 run or None)
     'baseline-ft': (BASE, 'baseline'),
 }
 KEYS = ('AP', 'APr', 'APc', 'APf')
-SEEDED = ('baseline', 'tde', 'bags')
-HELDOUT = 'annotations/lvis_v1_heldout.json'  # where TDE's alpha is chosen (data_root relative)  # the runs --seeds repeats, in training order
+SEEDED = ('baseline', 'tde', 'bags')  # the runs --seeds repeats, in training order
+HELDOUT = 'annotations/lvis_v1_heldout.json'  # where TDE's alpha is chosen (data_root relative)
 
 
 def budget_cfg(cfg, iters: int, work_dir: str, max_dets: int, val_images: int) -> None:
@@ -322,7 +323,7 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str
 
 
 def heldout_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> str:
-    """Mask AP (the choice) / bbox APr on the held-out split per alpha and seed, as text."""
+    """Mask AP (the choice) / bbox APr / segm APr on the held-out split per alpha and seed."""
     runs = [results['tde' if seed == 0 else f'tde@{seed}']['select'] for seed in seeds]
     key = runs[0]['key']
     lines = [f'TDE alpha chosen on the held-out split by {key.replace("_", " ")} (cells: '
