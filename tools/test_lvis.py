@@ -16,7 +16,8 @@ from typing import Any
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from ltr_mm.evaluation.functional import print_lvis_results
-from ltr_mm.utils.cli import add_common_args, build_runner, load_config
+from ltr_mm.utils.cli import (add_common_args, build_runner, dataset_path, load_config,
+                              test_dataset_cfg)
 
 
 def parse_args() -> argparse.Namespace:
@@ -36,15 +37,11 @@ def parse_args() -> argparse.Namespace:
 
 def test_ann_file(cfg: Any, config_path: str) -> str:
     """``data_root + ann_file`` of the test dataset (looking through dataset wrappers)."""
-    dataset = cfg.test_dataloader.dataset
-    while 'ann_file' not in dataset and 'dataset' in dataset:
-        dataset = dataset.dataset
+    dataset = test_dataset_cfg(cfg)
     if not dataset.get('ann_file'):
         raise ValueError(f'{config_path}: test_dataloader.dataset has no "ann_file"; '
                          'FastLVISMetric needs the LVIS annotation file')
-    ann_file = dataset.ann_file
-    data_root = dataset.get('data_root') or ''
-    return ann_file if osp.isabs(ann_file) else osp.join(data_root, ann_file)
+    return dataset_path(dataset, dataset.ann_file)
 
 
 def main() -> None:

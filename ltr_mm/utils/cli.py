@@ -82,22 +82,33 @@ def use_resumable_loop(cfg: Config) -> None:
         train_cfg.type = 'ResumableEpochBasedTrainLoop'
 
 
+def test_dataset_cfg(cfg: Config) -> Config:
+    """The test dataset config that names the annotation file (looking through dataset
+    wrappers such as ``ClassBalancedDataset``)."""
+    dataset = cfg.test_dataloader.dataset
+    while 'ann_file' not in dataset and 'dataset' in dataset:
+        dataset = dataset.dataset
+    return dataset
+
+
+def dataset_path(dataset: Config, path: str) -> str:
+    """``path`` as the dataset reads it: joined to its ``data_root`` unless absolute."""
+    return path if osp.isabs(path) else osp.join(dataset.get('data_root') or '', path)
+
+
 def use_test_split(cfg: Config, ann_file: str) -> str:
     """Score another split of the test dataset: its ``ann_file`` (relative to its
-    ``data_root``, looking through dataset wrappers) and that of every test evaluator that
-    names one (LVIS / COCO metrics read the ground truth themselves).
+    ``data_root``) and that of every test evaluator that names one (LVIS / COCO metrics read
+    the ground truth themselves).
 
     Returns:
         str: the annotation file's path (``data_root`` joined).
     """
-    dataset = cfg.test_dataloader.dataset
-    while 'ann_file' not in dataset and 'dataset' in dataset:
-        dataset = dataset.dataset
-    data_root = dataset.get('data_root') or ''
-    path = ann_file if osp.isabs(ann_file) else osp.join(data_root, ann_file)
+    dataset = test_dataset_cfg(cfg)
+    path = dataset_path(dataset, ann_file)
     if not osp.isfile(path):
         raise FileNotFoundError(f'--ann-file {ann_file}: {path} not found (the path is relative '
-                                f'to the test dataset\'s data_root {data_root!r})')
+                                f'to the test dataset\'s data_root {dataset.get("data_root")!r})')
     dataset.ann_file = ann_file
     evaluators = cfg.get('test_evaluator') or []
     for evaluator in evaluators if isinstance(evaluators, list) else [evaluators]:

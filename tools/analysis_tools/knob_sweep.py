@@ -43,8 +43,9 @@ KNOBS = {  # knob: (head class, default values)
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Command line of the tool (see the module docstring)."""
-    parser = argparse.ArgumentParser(description='top-1 of a classifier at every value of a '
-                                     'test-time knob (tau-norm tau, TDE alpha)')
+    parser = argparse.ArgumentParser(description='score of a classifier (top-1) or a detector '
+                                     '(LVIS AP) at every value of a test-time knob (tau-norm '
+                                     'tau, TDE alpha)')
     parser.add_argument('config', help='config of a classifier with an LTLinearClsHead '
                         '(--knob tau_norm) or a TDEClsHead (--knob alpha), or of a detector '
                         'with a TDEBBoxHead (--knob alpha)')

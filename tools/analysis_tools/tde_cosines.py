@@ -25,7 +25,8 @@ import torch
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from ltr_mm.models.functional import head_cosines, heuristic_alpha, tde_logit_shift
-from ltr_mm.utils.cli import add_common_args, build_runner, load_config
+from ltr_mm.utils.cli import (add_common_args, build_runner, dataset_path, load_config,
+                              test_dataset_cfg)
 from ltr_mm.utils.json_section import read_json_section
 
 
@@ -118,12 +119,8 @@ def format_table(table: Dict[str, torch.Tensor], names: List[str], groups: List[
 
 def test_ann_groups(cfg, num_classes: int) -> List[str]:
     """LVIS ``frequency`` (r / c / f) of each class from the test annotation file, or '-'."""
-    dataset = cfg.test_dataloader.dataset
-    while 'ann_file' not in dataset and 'dataset' in dataset:
-        dataset = dataset.dataset
-    ann_file = dataset.get('ann_file', '')
-    if ann_file and not osp.isabs(ann_file):
-        ann_file = osp.join(dataset.get('data_root') or '', ann_file)
+    dataset = test_dataset_cfg(cfg)
+    ann_file = dataset_path(dataset, dataset.ann_file) if dataset.get('ann_file') else ''
     cats = read_json_section(ann_file, 'categories') if osp.isfile(ann_file) else None
     if not isinstance(cats, list) or len(cats) != num_classes:
         return ['-'] * num_classes

@@ -1,9 +1,10 @@
 """Build a long-tailed LVIS v1-format detection and instance segmentation set.
 
 Real Fashion-MNIST items (train split for training images, t10k split for validation images,
-the train-split items that no training image uses for held-out images) are scaled 0.8x-3x, tinted and pasted onto plain, noise or texture canvases of random size
-(160 to ``--max-size`` px a side), 1 to 6 objects per image, without overlaps (rejection
-sampling keeps boxes 2 px apart, so no mask is occluded). An object's mask is its scaled pixels
+the train-split items that no training image uses for held-out images) are scaled 0.8x-3x,
+tinted and pasted onto plain, noise or texture canvases of random size (160 to
+``--max-size`` px a side), 1 to 6 objects per image, without overlaps (rejection sampling
+keeps boxes 2 px apart, so no mask is occluded). An object's mask is its scaled pixels
 brighter than 30; the pasted alpha is that mask, the box is the tight box of the mask.
 
 Category frequencies in the training images follow a long-tailed plan by class order
@@ -11,13 +12,12 @@ Category frequencies in the training images follow a long-tailed plan by class o
 frequent (> 100 training images), 3 common (11-100) and 2 rare (1-10); ``--tiny`` (120 / 40
 images) has 1 frequent, 7 common and 2 rare ones. Validation images are class-balanced: every
 category is placed in about 30 % of them. The held-out split (``--num-heldout``, default 300;
-20 with ``--tiny``) is built like the validation split from Fashion-MNIST training items that no
-training image shows; it is rendered after the other two, so adding or removing it leaves the
-training and validation files unchanged. It is where a test-time knob such as TDE's ``alpha``
-is chosen (``tools/analysis_tools/knob_sweep.py``), never on the validation split that the
-benchmarks report. ``frequency``, ``image_count`` and
+20 with ``--tiny``) is built like the validation split; it is rendered after the other two, so
+adding or removing it leaves the training and validation files unchanged. It is where a
+test-time knob such as TDE's ``alpha`` is chosen (``tools/analysis_tools/knob_sweep.py``),
+never on the validation split that the benchmarks report. ``frequency``, ``image_count`` and
 ``instance_count`` are counted from the generated training annotations (0 or 1-10 images: 'r',
-11-100: 'c', more: 'f') and written to both files.
+11-100: 'c', more: 'f') and written to every annotation file.
 
 Usage::
 
