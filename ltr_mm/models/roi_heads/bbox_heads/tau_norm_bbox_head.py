@@ -8,6 +8,7 @@ from mmdet.utils import ConfigType
 from torch import Tensor, nn
 
 from ltr_mm.models.functional.tau_norm import tau_normalize
+from ltr_mm.models.roi_heads.bbox_heads.shared_fc import shared_fc_feat
 from ltr_mm.registry import DET_MODELS, register
 
 DEFAULT_TEST_CFG: Dict[str, Any] = dict(tau_norm=0.0, tau_norm_select=False, keep_bias=True)
@@ -77,15 +78,6 @@ class TauNormBBoxHead(Shared2FCBBoxHead):
             bias = torch.cat([bias.new_zeros(num_fg), bias[num_fg:]])
         return weight, bias
 
-    def shared_feat(self, x: Tensor) -> Tensor:
-        """Output of the two shared FCs: the input of both ``fc_cls`` and ``fc_reg``."""
-        if self.with_avg_pool:
-            x = self.avg_pool(x)
-        x = x.flatten(1)
-        for fc in self.shared_fcs:
-            x = self.relu(fc(x))
-        return x
-
     def forward(self, x: Tensor) -> Tuple[Optional[Tensor], Optional[Tensor]]:
         """Stock forward in training; tau-normed ``cls_score`` in eval mode.
 
@@ -98,7 +90,7 @@ class TauNormBBoxHead(Shared2FCBBoxHead):
         """
         if self.training or not self.with_cls or not self.tau_norm_active:
             return super().forward(x)
-        feat = self.shared_feat(x)
+        feat = shared_fc_feat(self, x)
         weight, bias = self.tau_norm_params()
         bbox_pred = self.fc_reg(feat) if self.with_reg else None
         return F.linear(feat, weight, bias), bbox_pred

@@ -11,6 +11,7 @@ from torch import Tensor
 from ltr_mm.models.functional.causal_norm import (bg_exempted_log_probs, causal_norm_logits,
                                                   masked_sum_and_count, tde_logits,
                                                   update_moving_average)
+from ltr_mm.models.roi_heads.bbox_heads.shared_fc import shared_fc_feat
 from ltr_mm.registry import DET_MODELS, register
 
 
@@ -87,12 +88,7 @@ class TDEBBoxHead(Shared2FCBBoxHead):
 
     def cls_feat(self, x: Tensor) -> Tensor:
         """Shared-FC feature of the RoIs, the input of both ``fc_cls`` and ``fc_reg``."""
-        if self.with_avg_pool:
-            x = self.avg_pool(x)
-        x = x.flatten(1)
-        for fc in self.shared_fcs:
-            x = self.relu(fc(x))
-        return x
+        return shared_fc_feat(self, x)
 
     def forward(self, x: Tensor) -> Tuple[Tensor, Tensor]:
         """Causal-norm logits (train) or TDE log-probabilities (eval), and box deltas.
