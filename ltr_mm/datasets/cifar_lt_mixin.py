@@ -5,7 +5,9 @@ from typing import Any, List, Optional
 
 import numpy as np
 
-from .long_tail_profile import ClassCountsMixin, long_tailed_counts, pick_long_tailed
+from ltr_mm.utils.class_stats import long_tailed_counts
+
+from .long_tail_profile import ClassCountsMixin, pick_long_tailed
 
 
 class CifarLTMixin(ClassCountsMixin):

@@ -3,39 +3,14 @@
 Class ``i`` (0-based, ``C`` classes) keeps ``n_i = floor(n_max * (1 / IF) ** (i / (C - 1)))``
 images: the first ``n_i`` of a random permutation of that class's indices, drawn class by class
 (in class order) from one ``numpy.random.RandomState(seed)``, which gives the same stream as the
-``np.random.seed(0)`` + ``np.random.shuffle`` of the published CIFAR-LT code.
+``np.random.seed(0)`` + ``np.random.shuffle`` of the published CIFAR-LT code. The counts
+come from :func:`ltr_mm.utils.class_stats.long_tailed_counts`.
 """
-import math
 from typing import List, Optional, Sequence
 
 import numpy as np
 
 from .validation.data_list import check_not_empty
-
-
-def long_tailed_counts(n_max: int, imb_factor: float, num_classes: int) -> List[int]:
-    """Per-class counts ``floor(n_max * (1 / imb_factor) ** (i / (num_classes - 1)))``.
-
-    Values within 1e-9 of an integer are rounded to it, so floating-point error never drops an
-    exact count by one.
-
-    Args:
-        n_max: images of the head class 0 (>= 1).
-        imb_factor: ratio between the head and the tail count (>= 1).
-        num_classes: number of classes (>= 2).
-
-    Returns:
-        list[int]: non-increasing per-class counts.
-    """
-    if imb_factor < 1 or num_classes < 2 or n_max < 1:
-        raise ValueError(f'need imb_factor >= 1, num_classes >= 2, n_max >= 1; got '
-                         f'{imb_factor}, {num_classes}, {n_max}')
-    counts = []
-    for i in range(num_classes):
-        value = n_max * (1.0 / imb_factor)**(i / (num_classes - 1))
-        nearest = round(value)
-        counts.append(int(nearest if abs(value - nearest) < 1e-9 else math.floor(value)))
-    return counts
 
 
 def pick_long_tailed(labels: Sequence[int], counts: Sequence[int], seed: int = 0) -> np.ndarray:

@@ -16,8 +16,10 @@ Usage::
     counts = counts_from_labels(labels, num_classes=3)
     write_class_stats('data/x/class_stats.json', classes, counts)
     stats = load_class_stats('data/x/class_stats.json')   # validated, ValueError if bad
+    counts = long_tailed_counts(5000, 100, 10)   # the CIFAR-LT profile, [5000, ..., 50]
 """
 import json
+import math
 import reprlib
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Union
@@ -215,3 +217,28 @@ def counts_from_labels(labels: Sequence[int], num_classes: int) -> List[int]:
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(f'labels[{i}] = {int(arr[i])} is outside [0, {num_classes})')
     return [int(n) for n in np.bincount(arr, minlength=num_classes)]
+
+
+def long_tailed_counts(n_max: int, imb_factor: float, num_classes: int) -> List[int]:
+    """Per-class counts ``floor(n_max * (1 / imb_factor) ** (i / (num_classes - 1)))``.
+
+    Values within 1e-9 of an integer are rounded to it, so floating-point error never drops an
+    exact count by one.
+
+    Args:
+        n_max: images of the head class 0 (>= 1).
+        imb_factor: ratio between the head and the tail count (>= 1).
+        num_classes: number of classes (>= 2).
+
+    Returns:
+        list[int]: non-increasing per-class counts.
+    """
+    if imb_factor < 1 or num_classes < 2 or n_max < 1:
+        raise ValueError(f'need imb_factor >= 1, num_classes >= 2, n_max >= 1; got '
+                         f'{imb_factor}, {num_classes}, {n_max}')
+    counts = []
+    for i in range(num_classes):
+        value = n_max * (1.0 / imb_factor)**(i / (num_classes - 1))
+        nearest = round(value)
+        counts.append(int(nearest if abs(value - nearest) < 1e-9 else math.floor(value)))
+    return counts

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ltr_mm.datasets import CIFAR10LT, CIFAR100LT
-from ltr_mm.datasets.long_tail_profile import long_tailed_counts
+from ltr_mm.utils.class_stats import long_tailed_counts
 from ltr_mm.registry import CLS_DATASETS
 
 

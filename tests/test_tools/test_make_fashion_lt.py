@@ -44,18 +44,6 @@ def _hashes(root: Path) -> Dict[str, str]:
             for p in sorted(root.rglob('*')) if p.is_file()}
 
 
-@pytest.mark.parametrize('imb, total', [(100, 12406), (50, 13996), (10, 20431)])
-def test_lt_counts_cifar10_profile(imb, total):
-    counts = tool.lt_counts(5000, imb, 10)
-    assert counts == EXPECTED[imb] and sum(counts) == total
-
-
-@pytest.mark.parametrize('imb, total, tail', [(100, 10847, 5), (50, 12608, 10), (10, 19573, 50)])
-def test_lt_counts_cifar100_profile(imb, total, tail):
-    counts = tool.lt_counts(500, imb, 100)
-    assert sum(counts) == total and counts[0] == 500 and counts[-1] == tail
-
-
 def test_read_idx_gzip_and_raw(tmp_path):
     data = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
     raw = bytes([0, 0, 8, 3]) + np.array([2, 3, 4], '>u4').tobytes() + data.tobytes()
@@ -87,7 +75,7 @@ def test_uncompressed_src_end_to_end(tmp_path):
     assert tool.main(['--src', str(tmp_path / 'src'), '--out', str(out), '--n-max', '20',
                       '--imb-factor', '10']) == 0
     lines = (out / 'meta' / 'train.txt').read_text().splitlines()
-    assert len(lines) == sum(tool.lt_counts(20, 10, 10)) and len(
+    assert len(lines) == sum(tool._load_class_stats().long_tailed_counts(20, 10, 10)) and len(
         (out / 'meta' / 'test.txt').read_text().splitlines()) == 300
     rel, label = lines[-1].split()
     assert np.all(np.asarray(Image.open(out / rel)) == int(label) * 20)

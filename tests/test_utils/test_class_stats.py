@@ -114,3 +114,24 @@ def test_counts_from_labels():
         cs.counts_from_labels([0, 5], 3)
     with pytest.raises(ValueError, match='integers'):
         cs.counts_from_labels([0.5, 1.0], 3)
+
+
+@pytest.mark.parametrize('imb, counts', [
+    (100, [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50]),
+    (50, [5000, 3237, 2096, 1357, 878, 568, 368, 238, 154, 100]),
+    (10, [5000, 3871, 2997, 2320, 1796, 1391, 1077, 834, 645, 500])])
+def test_long_tailed_counts_cifar10_profile(imb, counts):
+    assert cs.long_tailed_counts(5000, imb, 10) == counts
+
+
+@pytest.mark.parametrize('imb, total, tail', [(100, 10847, 5), (50, 12608, 10), (10, 19573, 50)])
+def test_long_tailed_counts_cifar100_profile(imb, total, tail):
+    counts = cs.long_tailed_counts(500, imb, 100)
+    assert sum(counts) == total and counts[0] == 500 and counts[-1] == tail
+    assert all(a >= b for a, b in zip(counts, counts[1:]))
+
+
+@pytest.mark.parametrize('args', [(5000, 0.5, 10), (5000, 10, 1), (0, 10, 10)])
+def test_long_tailed_counts_refuses_bad_arguments(args):
+    with pytest.raises(ValueError, match='need imb_factor >= 1'):
+        cs.long_tailed_counts(*args)

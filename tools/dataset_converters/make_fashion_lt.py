@@ -123,31 +123,6 @@ def load_split(src: Path, split: str) -> Tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
-def lt_counts(n_max: int, imb_factor: float, num_classes: int) -> List[int]:
-    """Per-class image counts ``floor(n_max * imb_factor ** (-i / (num_classes - 1)))``.
-
-    The power is taken on ``1 / imb_factor`` and values within 1e-9 of an integer are rounded
-    to it, so floating-point error never drops an exact count by one.
-
-    Args:
-        n_max: images of the head class 0.
-        imb_factor: ratio between the head and the tail count (>= 1).
-        num_classes: number of classes (>= 2).
-
-    Returns:
-        list[int]: counts, non-increasing.
-    """
-    if imb_factor < 1 or num_classes < 2 or n_max < 1:
-        raise ValueError(f'need imb_factor >= 1, num_classes >= 2, n_max >= 1; got '
-                         f'{imb_factor}, {num_classes}, {n_max}')
-    counts = []
-    for i in range(num_classes):
-        value = n_max * (1.0 / imb_factor)**(i / (num_classes - 1))
-        nearest = round(value)
-        counts.append(int(nearest if abs(value - nearest) < 1e-9 else math.floor(value)))
-    return counts
-
-
 def class_permutations(labels: np.ndarray, seed: int) -> List[np.ndarray]:
     """Each class's training indices in the order of one seeded ``RandomState``, class by class."""
     rng = np.random.RandomState(seed)
@@ -259,7 +234,7 @@ def build(src: Path, out: Path, imb_factor: float = 100, n_max: int = 5000, seed
     cs = _load_class_stats()
     train_images, train_labels = load_split(src, 'train')
     test_images, test_labels = load_split(src, 'test')
-    counts = lt_counts(n_max, imb_factor, len(CLASSES))
+    counts = cs.long_tailed_counts(n_max, imb_factor, len(CLASSES))
     picked = pick_indices(train_labels, counts, seed, val_per_class)
     val_picked = pick_val_indices(train_labels, val_per_class, seed)
     _prepare_out(out, overwrite)
