@@ -29,9 +29,9 @@ triple the test time on a CPU.
 ``--seeds`` trains baseline, TDE and BAGS again with each listed seed (and chooses TDE's alpha
 again) and adds a table of their APr per seed, its mean, the standard error of each method's
 difference with the baseline of the same seed, and the number of seeds where the method is above
-that baseline: with 8 and 3 training images in the two rare categories, APr moves by 2 to 4
-points between two seeds of one method. Runs on several
-threads are not bit-reproducible; with ``OMP_NUM_THREADS=1`` a run repeats exactly.
+that baseline: with 8 and 3 training images in the two rare categories, APr moves by several
+points between two seeds of one method. Runs on several threads are not bit-reproducible; with
+``OMP_NUM_THREADS=1`` a run repeats exactly.
 
 The step-time table trains the three heads (stock ``Shared2FCBBoxHead`` with CE, the same head
 with ``BAGSLoss``, ``TDEBBoxHead``) inside one model each, everything trainable, on the same
@@ -300,7 +300,8 @@ def args_iters(results: Dict[str, Dict[str, Any]]) -> int:
 
 
 def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str]:
-    """APr (bbox / segm) of baseline, TDE and BAGS for every seed, their mean and its delta."""
+    """APr (bbox / segm) of baseline, TDE and BAGS for every seed and their mean; for each
+    method the mean, standard error and sign count of its difference with the baseline."""
     cols = [('baseline', 'baseline', 'test'), ('TDE alpha 0', 'tde', 'test_alpha0'),
             (f'TDE alpha {results["tde"]["config_alpha"]:.4g}', 'tde', 'test'),
             ('TDE alpha from held-out', 'tde', 'test_select'), ('BAGS', 'bags', 'test')]
@@ -318,16 +319,15 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str
     mean = {k: [statistics.mean(x[i] for x in v) for i in (0, 1)] for k, v in vals.items()}
     lines.append('| mean | ' + ' | '.join(f'{m[0]:.2f} / {m[1]:.2f}' for m in mean.values()) +
                  ' |')
-    base = mean['baseline']
-    lines.append('| mean - baseline | ' + ' | '.join(
-        f'{m[0] - base[0]:+.2f} / {m[1] - base[1]:+.2f}' for m in mean.values()) + ' |')
-    diffs = [[[x[i] - b[i] for x, b in zip(v, vals['baseline'])] for i in (0, 1)]
-             for k, v in vals.items() if k != 'baseline']
-    lines.append('| standard error of the paired difference | - | ' + ' | '.join(
-        ' / '.join(f'{statistics.stdev(d) / len(d) ** 0.5:.2f}' for d in ds)
-        for ds in diffs) + ' |')
-    lines.append('| seeds above the baseline | - | ' + ' | '.join(
-        ' / '.join(str(sum(x > 0 for x in d)) for d in ds) for ds in diffs) + ' |')
+    base = vals.pop('baseline')  # per seed; each method's difference with it, per seed
+    diffs = [[[x[i] - b[i] for x, b in zip(v, base)] for i in (0, 1)] for v in vals.values()]
+    rows = (('mean - baseline', lambda d: f'{statistics.mean(d):+.2f}'),
+            ('standard error of the paired difference',
+             lambda d: f'{statistics.stdev(d) / len(d) ** 0.5:.2f}'),
+            ('seeds above the baseline', lambda d: str(sum(x > 0 for x in d))))
+    for label, cell in rows:
+        lines.append(f'| {label} | - | ' + ' | '.join(
+            ' / '.join(cell(d) for d in ds) for ds in diffs) + ' |')
     return lines
 
 
