@@ -21,6 +21,9 @@ test set. Every stage-1 method trains the LDAM ResNet-32 with its config's recip
   whether the bias is kept are chosen on a balanced validation split of ``VAL_PER_CLASS``
   held-out Fashion-MNIST training images per class (highest class-mean top-1), never on the
   test split, as Decoupling chooses tau;
+- ``NCM``: the CE model's backbone with Decoupling's nearest-class-mean classifier, no
+  training: class means of the centred, L2-normalised features of the training images
+  (``NCMClassMeansHook``, test pipeline), nearest mean by Euclidean distance;
 - ``RIDE-3 + routing``: routers trained ``--stage2-epochs`` epochs on the frozen RIDE-3
   experts, dynamic inference; GFLOPs from the measured share of samples using 1..3 experts;
   the same routers are scored again at each ``--ea-thresholds`` value.
@@ -50,6 +53,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SECTION = '## Long-tailed classification (Fashion-MNIST-LT)'
 DATA = 'data/fashion_mnist_lt/'
 VAL_PER_CLASS = 100  # balanced validation split (held-out training images): tau, alpha
+TEST_ONLY = ('tau-norm', 'ncm')  # stage-2 methods without training
 RUNS = {  # name: (label, config, stage-1 run or None)
     'ce': ('CE', 'configs/baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', None),
     'ldam-drw': ('LDAM-DRW',
@@ -65,6 +69,7 @@ RUNS = {  # name: (label, config, stage-1 run or None)
     'tau-norm': ('tau-norm (tau from val)',
                  'configs/decoupled/tau-norm_resnet32_1xb128-200e_fashion-mnist-lt-r100.py',
                  'ce'),
+    'ncm': ('NCM', 'configs/decoupled/ncm_resnet32_1xb128-200e_fashion-mnist-lt-r100.py', 'ce'),
     'ride-3-ea': ('RIDE-3 + routing',
                   'configs/ride/ride-ea-3e_resnet32_1xb128-2e_fashion-mnist-lt-r100.py',
                   'ride-3'),
@@ -154,7 +159,7 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
     runner = Runner.from_cfg(cfg)
     start = time.time()
     epochs = 0
-    if name == 'tau-norm':
+    if name in TEST_ONLY:
         runner.load_or_resume()
     else:
         runner.train()

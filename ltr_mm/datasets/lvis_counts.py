@@ -23,13 +23,13 @@ def instance_counts_from_lvis(ann_file: str) -> List[int]:
     """Per-class training instance counts of an LVIS-format file, in category-id order.
 
     Uses the categories' ``instance_count`` field when every category has it: then only the
-    ``categories`` section is read (:func:`~ltr_mm.utils.json_section.read_json_section`,
-    about 0.2 s on an LVIS v1-sized file instead of 15 s and 1.5 GB for the whole file) and
-    checked (ids present, integer and unique; counts non-negative integers). Otherwise the
-    whole file is parsed and its annotations are counted per category (checking the
-    category ids and every annotation's ``category_id``). Category-id order is the label order of
-    mmdet's LVIS datasets (their class tuples follow the category ids). Errors name the file,
-    the field and the value.
+    ``categories`` section is read (:func:`~ltr_mm.utils.json_section.read_json_section`, a
+    small part of the time and memory of parsing the whole file; ``docs/benchmarks.md``,
+    "Scale") and checked (ids present, integer and unique; counts non-negative integers).
+    Otherwise the whole file is parsed and its annotations are counted per category (checking
+    the category ids and every annotation's ``category_id``). Category-id order is the label
+    order of mmdet's LVIS datasets (their class tuples follow the category ids). Errors name
+    the file, the field and the value.
     """
     categories = read_json_section(ann_file, 'categories')
     if isinstance(categories, list) and categories and all(

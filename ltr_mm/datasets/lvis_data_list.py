@@ -2,10 +2,10 @@
 
 mmdet's ``LVISV05Dataset.load_data_list`` / ``LVISV1Dataset.load_data_list`` parse the file
 with lvis-api, deep-copy its category -> images map and then, for every box, test
-``category_id in self.cat_ids`` on a *list* of 1,203 ids; at LVIS v1 size (100,000 images,
-1.27M boxes) that membership test alone takes about 20 s. :func:`lvis_data_list` gives the
-same data list (same image order, same boxes, same labels: the file's categories in file
-order) from the already parsed JSON, with ``cat_ids`` as a list with O(1) membership, and
+``category_id in self.cat_ids`` on a *list* of 1,203 ids, a linear scan per box that is
+costly at LVIS v1 size (loading times: ``docs/benchmarks.md``, "Scale"). :func:`lvis_data_list`
+gives the same data list (same image order, same boxes, same labels: the file's categories in
+file order) from the already parsed JSON, with ``cat_ids`` as a list with O(1) membership, and
 still calls the dataset's own ``parse_data_info`` for every image.
 """
 from collections import defaultdict

@@ -97,3 +97,22 @@ def test_ride_expert_logits_ignore_a_per_sample_feature_scale():
     scale = torch.tensor([1.5, 1.2, 1.05, 1.0]).view(4, 1, 1)
     assert torch.allclose(head.forward_experts((feats * scale, )),
                           head.forward_experts((feats, )), atol=1e-5)
+
+
+@pytest.mark.parametrize('path,num_classes,start_epoch,backbone', [
+    ('configs/fcc/fcc_ce_resnext50-32x4d_8xb32-100e_imagenet-lt.py', 1000, 25, 'ResNeXt'),
+    ('configs/fcc/fcc_ce_resnet50_8xb32-100e_imagenet-lt.py', 1000, 25, 'ResNet'),
+    ('configs/fcc/fcc_ce_resnet50_8xb64-100e_inat18.py', 8142, 0, 'ResNet'),
+])
+def test_large_fcc_configs(path, num_classes, start_epoch, backbone):
+    # gamma 0.1 as the original's ImageNet-LT / iNat18 configs; ImageNet-LT's start epoch 50
+    # of 200 scaled to the 100-epoch schedule, iNat18 from the first epoch; frequency ranks.
+    cfg = _cfg(path)
+    assert cfg.model.type == 'LTImageClassifier'
+    assert cfg.model.backbone.type == backbone and cfg.model.backbone.depth == 50
+    assert cfg.model.feat_transform == dict(type='FeatureClusterCompression',
+                                            num_classes=num_classes, gamma=0.1,
+                                            start_epoch=start_epoch, order='rank')
+    assert cfg.model.head.num_classes == num_classes
+    assert cfg.train_cfg.max_epochs == 100
+    assert [h.type for h in cfg.custom_hooks] == ['SetEpochHook', 'SetClassStatsHook']

@@ -6,11 +6,8 @@ than the evaluation itself. A category's precision and recall depend only on the
 holding its ground truth or its (kept) detections, so the categories are split into groups,
 each group is evaluated on the union of its categories' images, and the per-category
 precision/recall slices are stitched back together. The result equals one run over the full
-grid; faster-coco-eval's own ``summarize`` then produces the summary numbers.
-
-Measured on 2 cores, 2,000 images x 1,203 categories, 274k kept boxes: one dense run spends
-12 s in the C++ evaluate/accumulate and 5 s building the pair dict (3.1 GB peak); the
-grouped run needs about 2 s in total.
+grid; faster-coco-eval's own ``summarize`` then produces the summary numbers. Timings of
+the evaluator are in ``docs/benchmarks.md`` ("LVIS evaluation").
 """
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 

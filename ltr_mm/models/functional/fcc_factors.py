@@ -16,7 +16,7 @@ def fcc_factors(num_classes: int,
                 counts: Optional[Counts] = None,
                 order: str = 'rank',
                 decimals: Optional[int] = 2) -> Tensor:
-    """Equal-difference compression factors ``tau_c = 1 + gamma - k_c * gamma / C``.
+    """Equal-difference compression factors ``tau_c = 1 + gamma - k_c * (gamma / C)``.
 
     ``k_c`` is the position of class ``c``: its rank by training count (``order='rank'``, most
     frequent class ``k = 0``, ties broken by the lower class index) or the class index itself
@@ -55,8 +55,11 @@ def fcc_factors(num_classes: int,
         position = [0] * num_classes
         for k, c in enumerate(by_frequency):
             position[c] = k
-    # Python floats and round(), as the original, so the 2-decimal ties round the same way.
-    factors = [1 + gamma - k * gamma / num_classes for k in position]
+    # Python floats, ``k * (gamma / C)`` and round(), in the original's order of operations:
+    # ``k * gamma / C`` differs in the last bit at some decimal ties and then rounds the other
+    # way (C = 100, gamma = 0.5: k = 47 gives 1.26 here, 1.27 the other way).
+    step = gamma / num_classes
+    factors = [1 + gamma - k * step for k in position]
     if decimals is not None:
         factors = [round(f, decimals) for f in factors]
     return torch.tensor(factors, dtype=torch.float32)

@@ -63,6 +63,37 @@ def softmax_ce(cls_score: Tensor, targets: Tensor,
     return -(targets * F.log_softmax(cls_score, dim=1)).sum(dim=1)
 
 
+def mean_sample_weight(targets: Tensor, class_weight: Tensor,
+                       row_weight: Optional[Tensor] = None) -> Tensor:
+    """Batch mean of the class weight of each sample, over the rows that count.
+
+    The class weight of sample ``i`` is ``s_i = sum_c t_ic w_c`` (``w_{y_i}`` for a hard label).
+    The mean is weighted by the per-sample weights ``r_i``: ``sum_i r_i s_i / sum_i r_i``, so
+    rows with ``r_i = 0`` (ignored samples) do not count; without ``row_weight`` it is the plain
+    mean. Dividing ``sum_i r_i s_i l_i / sum_i r_i`` by it gives the weighted mean
+    ``sum_i r_i s_i l_i / sum_i r_i s_i``, which for hard labels and ``r = 1`` is
+    ``F.cross_entropy(z, y, weight=w)``.
+
+    Args:
+        targets: dense targets ``(N, K)``.
+        class_weight: per-column weights ``(K,)``.
+        row_weight: per-sample weights ``(N,)`` (any shape with ``N`` elements). Defaults to
+            None (all one).
+
+    Returns:
+        Tensor: a detached scalar; 1 when no row counts (an empty batch or all ``r_i = 0``,
+        where the loss is zero anyway).
+    """
+    targets = targets.detach().float()
+    sample_weight = targets @ class_weight.detach().float().to(targets.device)
+    rows = torch.ones_like(sample_weight) if row_weight is None else \
+        row_weight.detach().reshape(-1).float().to(targets.device)
+    total = rows.sum()
+    if sample_weight.numel() == 0 or total <= 0:
+        return sample_weight.new_ones(())
+    return ((rows * sample_weight).sum() / total).clamp_min(1e-12)
+
+
 def sigmoid_focal_ce(cls_score: Tensor, targets: Tensor, gamma: float = 0.0) -> Tensor:
     """Per-sample sum over classes of binary cross-entropy with a focal factor.
 

@@ -19,7 +19,7 @@ class FeatureClusterCompression(nn.Module):
     https://openaccess.thecvf.com/content/CVPR2023/html/Li_FCC_Feature_Clusters_Compression_for_Long-Tailed_Visual_Recognition_CVPR_2023_paper.html
 
     During training, the backbone feature of sample ``i`` with label ``y_i`` is multiplied by
-    ``tau_{y_i} = round(1 + gamma - k * gamma / C, 2)``, where ``k`` is the frequency rank of
+    ``tau_{y_i} = round(1 + gamma - k * (gamma / C), 2)``, where ``k`` is the frequency rank of
     the class (``order='rank'``, most frequent class ``k = 0``; ranks come from the training
     counts) or its class index (``order='index'``, the original code, correct only when the
     classes are sorted by frequency, as in CIFAR-LT). The classifier thus learns on spread

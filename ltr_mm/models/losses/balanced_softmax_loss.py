@@ -9,12 +9,15 @@ from .logit_adjust_loss import LogitAdjustLoss
 class BalancedSoftmaxLoss(LogitAdjustLoss):
     """`Balanced Meta-Softmax <https://arxiv.org/abs/2007.10740>`_ cross-entropy.
 
-    ``L = CE(z + log n, y)``: the training logits are shifted by the log class counts (equal
-    to ``z + log pi`` with ``pi = n / N``, softmax being shift invariant); prediction uses the
-    plain logits. Background column (mmdet layout): offset 0, i.e. prior 1, as frequent as
-    any class can be. With ``drw_epoch`` set the shift is deferred: plain CE until the 1-based
-    epoch exceeds ``drw_epoch`` (``SetEpochHook``). The log prior is a ``persistent=False``
-    buffer set by :meth:`set_class_stats` (``SetClassStatsHook``) or ``class_counts``.
+    ``L = CE(z + log pi, y)`` with the training prior ``pi_c = n_c / N`` (``N = sum_c n_c``);
+    prediction uses the plain logits. With ``C`` columns this equals the paper's
+    ``CE(z + log n, y)``, softmax being shift invariant. With ``C + 1`` columns (mmdet layout,
+    background last) the foreground columns get ``log pi_c`` and the background column
+    ``0`` (prior 1, as frequent as any class can be), which is ``z + log n`` with
+    ``log N`` for the background, not ``z + log n`` with background 0. With ``drw_epoch`` set
+    the shift is deferred: plain CE until the 1-based epoch exceeds ``drw_epoch``
+    (``SetEpochHook``). The log prior is a ``persistent=False`` buffer set by
+    :meth:`set_class_stats` (``SetClassStatsHook``) or ``class_counts``.
 
     It is :class:`LogitAdjustLoss` with ``tau = 1``.
 

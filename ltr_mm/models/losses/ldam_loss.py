@@ -7,10 +7,11 @@ from torch import Tensor
 from ltr_mm.models.functional import effective_number_weights, ldam_margins, softmax_ce
 from ltr_mm.registry import SHARED_MODELS, register
 from .base_class_stats_loss import BaseClassStatsLoss
+from .class_weighted_mean import ClassWeightedMeanMixin
 
 
 @register(*SHARED_MODELS)
-class LDAMLoss(BaseClassStatsLoss):
+class LDAMLoss(ClassWeightedMeanMixin, BaseClassStatsLoss):
     """`LDAM <https://arxiv.org/abs/1906.07413>`_ loss with DRW re-weighting.
 
     ``L = w_y * CE(s * (z - m_y * onehot(y)), y)`` with margins ``m_c = K / n_c ** (1/4)``
@@ -22,8 +23,12 @@ class LDAMLoss(BaseClassStatsLoss):
     Deferred re-weighting: the class-balanced weights ``w_c = (1 - beta) / (1 - beta ** n_c)``
     (normalised to sum ``C``) are on in epoch ``e`` (1-based, from ``SetEpochHook``) when
     ``e > drw_epoch``; before that ``w = 1``. With the weights on, each sample's loss is
-    divided by the batch mean of the sample weights ``w_{y_i}``, so the batch mean equals
-    torch's weighted cross-entropy ``sum_i w_i l_i / sum_i w_i``. The margins are always on.
+    divided by the batch mean of the class weights ``w_{y_i}`` (:class:`ClassWeightedMeanMixin`),
+    so the batch mean equals torch's weighted cross-entropy ``sum_i w_i l_i / sum_i w_i`` (the
+    LDAM-DRW recipe), not ``sum_i w_i l_i / N``, which would shrink the DRW-phase gradient by
+    the mean weight of a head-dominated batch. With per-sample weights ``r`` (mmdet's label
+    weights) that batch mean is taken over the weighted rows (weighted by ``r``; rows with
+    ``r_i = 0`` drop out). The margins are always on.
     ``beta=0`` gives uniform weights, i.e. LDAM without re-weighting. Background column
     (mmdet layout): margin 0, weight 1. Margins and weights are ``persistent=False`` buffers set by
     :meth:`set_class_stats` (``SetClassStatsHook``) or ``class_counts``.
@@ -57,7 +62,8 @@ class LDAMLoss(BaseClassStatsLoss):
         self._store('class_weight', effective_number_weights(counts, self.beta))
 
     def per_sample_loss(self, cls_score: Tensor, targets: Tensor) -> Tensor:
-        """Margin on the target logit, scale, then (re-weighted) softmax cross-entropy."""
+        """Margin on the target logit, scale, then (re-weighted) softmax cross-entropy; the
+        weighted mean is taken by :meth:`forward`."""
         num_columns = cls_score.size(1)
         targets = targets[:, :num_columns]
         margins = self.column_stat('margins', num_columns, 0.0).to(cls_score.dtype)
@@ -65,9 +71,4 @@ class LDAMLoss(BaseClassStatsLoss):
         if not self.drw_active:
             return softmax_ce(logits, targets)
         weight = self.column_stat('class_weight', num_columns, 1.0).to(cls_score.dtype)
-        # Divide by the batch mean of the sample weights, so that the batch mean of the loss
-        # is the weighted mean sum_i w_i l_i / sum_i w_i of torch's weighted cross-entropy (the
-        # LDAM-DRW recipe), not sum_i w_i l_i / N, which shrinks the DRW-phase gradient by the
-        # mean weight of a head-dominated batch.
-        sample_weight = targets.to(cls_score.dtype) @ weight
-        return softmax_ce(logits, targets, weight) / sample_weight.mean().clamp_min(1e-12)
+        return softmax_ce(logits, targets, weight)

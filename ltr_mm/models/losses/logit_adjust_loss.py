@@ -18,8 +18,11 @@ class LogitAdjustLoss(BaseClassStatsLoss):
     the plain logits. The paper's other form, post-hoc adjustment ``z - tau * log pi`` of a
     model trained with plain CE, changes test-time scores and therefore belongs to the
     classification head's prediction step (``ltr_mm.models.functional.adjust_logits`` with
-    ``-tau``), not to a loss. Background column (mmdet layout): offset 0. With ``drw_epoch``
-    set the adjustment is deferred until the 1-based epoch exceeds ``drw_epoch``.
+    ``-tau``), not to a loss. With ``C + 1`` columns (mmdet layout, background last) the
+    foreground columns get ``tau * log pi_c`` and the background column ``0`` (prior 1), so
+    the offsets are those of ``tau * log n_c`` with ``tau * log N`` for the background. With
+    ``drw_epoch`` set the adjustment is deferred until the 1-based epoch exceeds
+    ``drw_epoch``.
 
     Args:
         class_counts (Sequence[int], optional): training samples per class. Defaults to None.

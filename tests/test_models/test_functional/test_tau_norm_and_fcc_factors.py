@@ -46,6 +46,17 @@ class TestFCCFactors(TestCase):
         out = fcc_factors(4, 0.1, order='index', decimals=None)
         self.assertTrue(torch.allclose(out, torch.tensor([1.1, 1.075, 1.05, 1.025])))
 
+    def test_original_rounding_at_ties(self):
+        # The original computes round(1 + gamma - k * (gamma / C), 2). For C = 100, gamma = 0.5
+        # the unrounded factors of k = 47 and 57 are the ties 1.265 and 1.215; in binary
+        # 47 * 0.005 and 57 * 0.005 land just above 0.235 / 0.285, so they round down to 1.26
+        # and 1.21 (k * gamma / C lands below and would give 1.27 and 1.22).
+        out = fcc_factors(100, 0.5, order='index')
+        self.assertEqual(round(out[47].item(), 6), 1.26)
+        self.assertEqual(round(out[57].item(), 6), 1.21)
+        self.assertEqual(round(out[0].item(), 6), 1.5)
+        self.assertEqual(round(out[99].item(), 6), 1.0)  # 1.005 rounds down in binary too
+
     def test_errors(self):
         with self.assertRaises(ValueError):
             fcc_factors(4, 0.1, order='rank')

@@ -13,6 +13,9 @@ class ClassStatsLossContract:
     """Subclasses set ``DEFAULT_ARGS`` (with ``class_counts``) and inherit these tests."""
 
     DEFAULT_ARGS: dict = {}
+    # True for the losses normalised by the batch mean class weight (ClassWeightedMeanMixin):
+    # per-sample weights then also change that divisor.
+    WEIGHTED_MEAN = False
 
     def build(self, **kwargs):
         loss = CLS_MODELS.build({**self.DEFAULT_ARGS, **kwargs})
@@ -38,8 +41,12 @@ class ClassStatsLossContract:
         torch.testing.assert_close(loss(score, label, reduction_override='sum'), none.sum())
         torch.testing.assert_close(loss(score, label, avg_factor=3.0), none.sum() / 3.0)
         weight = torch.tensor([1., 0., 2., 1., 0., 1.])
+        expected = (none * weight).sum()
+        if self.WEIGHTED_MEAN:  # divisor: mean class weight of the weighted rows, not all rows
+            w = loss.class_weight[label]
+            expected = expected * w.mean() / ((weight * w).sum() / weight.sum())
         torch.testing.assert_close(loss(score, label, weight=weight, reduction_override='sum'),
-                                   (none * weight).sum())
+                                   expected)
         with pytest.raises(ValueError):
             loss(score, label, avg_factor=3.0, reduction_override='sum')
         with pytest.raises(AssertionError):

@@ -13,6 +13,7 @@ from ltr_mm.models.functional import ldam_margins
 
 class TestLDAMLoss(ClassStatsLossContract, TestCase):
     DEFAULT_ARGS = dict(type='LDAMLoss', class_counts=[100, 10, 1])
+    WEIGHTED_MEAN = True
 
     def test_margins_closed_form(self):
         # m_c = 0.5 * n_c^(-1/4) / max_j n_j^(-1/4): the rarest class (n=1) gets 0.5.
@@ -38,6 +39,25 @@ class TestLDAMLoss(ClassStatsLossContract, TestCase):
         per_sample = F.cross_entropy(shifted, label, weight=w, reduction='none')
         expected = per_sample / w[label].mean()
         torch.testing.assert_close(loss(score, label, reduction_override='none'), expected)
+
+    def test_zero_weight_rows_leave_the_divisor(self):
+        # Per-sample weights (mmdet label weights) 1, 1, 1, 0, 0, 0: the loss is torch's
+        # weighted CE over the first three rows only; the rows with weight 0 must not enter
+        # the mean class weight.
+        loss = self.build()
+        score, label = self.inputs()
+        label = torch.tensor([0, 1, 2, 2, 2, 1])
+        shifted = 30.0 * (score - F.one_hot(label, 3) * ldam_margins([100, 10, 1]))
+        beta, n = 0.9999, torch.tensor([100., 10., 1.], dtype=torch.float64)
+        w = (1 - beta) / (1 - beta**n)
+        w = (w * 3 / w.sum()).float()
+        weight = torch.tensor([1., 1., 1., 0., 0., 0.])
+        expected = F.cross_entropy(shifted[:3], label[:3], weight=w)
+        torch.testing.assert_close(loss(score, label, weight=weight, avg_factor=3.0), expected)
+        # The mean class weight over all six rows (the old divisor) is about 1.43 times larger.
+        wrong = (F.cross_entropy(shifted[:3], label[:3], weight=w, reduction='sum') /
+                 (3 * w[label].mean()))
+        assert float(wrong.detach()) < 0.8 * float(expected.detach())
 
     def test_beta_zero_is_plain_ldam(self):
         loss = self.build(beta=0.0, scale=1.0)

@@ -29,6 +29,18 @@ class TestLogitAdjustLoss(ClassStatsLossContract, TestCase):
         torch.testing.assert_close(self.build()(score, label),
                                    F.cross_entropy(score + 1.5 * log_pi, label))
 
+    def test_background_column_gets_prior_one(self):
+        # C + 1 columns: foreground tau * log(n_c / N), background 0; i.e. tau * log n_c with
+        # tau * log N for the background (not 0).
+        score = torch.randn(3, 4)
+        label = torch.tensor([0, 2, 3])
+        offsets = 1.5 * torch.tensor([100 / 111, 10 / 111, 1 / 111, 1.0]).log()
+        torch.testing.assert_close(self.build()(score, label),
+                                   F.cross_entropy(score + offsets, label))
+        shifted = 1.5 * torch.tensor([100., 10., 1., 111.]).log()
+        torch.testing.assert_close(self.build()(score, label),
+                                   F.cross_entropy(score + shifted, label))
+
     def test_post_hoc_form_is_the_inverse(self):
         score = torch.randn(4, 3)
         log_pi = log_prior([100, 10, 1])
