@@ -1,4 +1,6 @@
 """Framework-free evaluation code: numpy and faster-coco-eval only, no OpenMMLab import."""
+from .lvis_boundary import DILATION_RATIO, boundary_width, mask_boundary, rle_boundary
+from .lvis_caps import NO_CAP, cap_detections, recall_suffix, top_k_per_category
 from .lvis_detections import (LVISDetections, concat_detections, empty_detections,
                               top_k_per_image)
 from .lvis_eval import (IOU_TYPES, SEGM_AREAS, LVISEvalResult, evaluate_lvis,
@@ -13,7 +15,8 @@ from .lvis_results_io import (RESULTS_FORMAT, detections_from_records, dump_dete
                               save_raw_results)
 
 __all__ = [
-    'IOU_TYPES', 'LVISDetections', 'LVISEvalResult', 'LVISGroundTruth', 'RESULTS_FORMAT',
+    'DILATION_RATIO', 'NO_CAP', 'boundary_width', 'cap_detections', 'mask_boundary',
+    'recall_suffix', 'rle_boundary', 'top_k_per_category', 'IOU_TYPES', 'LVISDetections', 'LVISEvalResult', 'LVISGroundTruth', 'RESULTS_FORMAT',
     'SEGM_AREAS', 'category_table', 'check_result_image_ids', 'concat_detections',
     'detections_from_records', 'dump_detections_json', 'empty_detections', 'evaluate_lvis', 'evaluate_proposals',
     'format_lvis_results', 'iter_json_array', 'load_detections', 'load_raw_results',

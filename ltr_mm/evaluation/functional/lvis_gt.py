@@ -127,6 +127,30 @@ class LVISGroundTruth:
         pos = np.minimum(np.searchsorted(self._allowed, keys), len(self._allowed) - 1)
         return self._allowed[pos] == keys
 
+    def check_polygons(self) -> None:
+        """Raise ``ValueError`` naming the annotation if a polygon has fewer than 3 points.
+
+        Only the evaluated annotations are checked, once; RLE segmentations pass.
+        """
+        if getattr(self, '_polygons_checked', False):
+            return
+        for ann in self.annotations:
+            segm = ann.get('segmentation')
+            if not isinstance(segm, list):
+                if not isinstance(segm, dict):
+                    raise ValueError(f'{self.source}: annotation id {ann.get("id")} field '
+                                     f'"segmentation" is {type(segm).__name__}; masks need '
+                                     'polygons or RLE')
+                continue
+            for j, poly in enumerate(segm):
+                if not isinstance(poly, list) or len(poly) < 6 or len(poly) % 2:
+                    size = len(poly) if isinstance(poly, list) else type(poly).__name__
+                    raise ValueError(
+                        f'{self.source}: annotation id {ann.get("id")} field "segmentation" '
+                        f'polygon [{j}] has {size} coordinates; a polygon needs at least 3 '
+                        'points (6 numbers, x y pairs)')
+        self._polygons_checked = True
+
     def check_ids(self, img_ids: np.ndarray, cat_ids: np.ndarray, where: str,
                   check_images: bool = True) -> None:
         """Raise ``ValueError`` naming the file, field and value of the first unknown id.
