@@ -69,6 +69,14 @@ class LVISEvalResult:
     max_dets_per_cat: int = NO_CAP
 
 
+def results_segm_area(dets: LVISDetections) -> str:
+    """The size-split area the official code uses for a results file: ``'box'`` when the
+    records carry ``bbox`` (as mmdet's result files do), ``'mask'`` when they carry masks
+    only (or not every record has a box)."""
+    has_boxes = dets.bboxes is not None and len(dets) > 0
+    return 'box' if has_boxes and not np.isnan(dets.bboxes).any() else 'mask'
+
+
 def select_detections(gt: LVISGroundTruth, dets: LVISDetections, iou_type: str,
                       max_dets: int = 300,
                       max_dets_per_cat: int = NO_CAP) -> LVISDetections:

@@ -89,7 +89,14 @@ class LVISGroundTruth:
         if not osp.isfile(path):
             raise FileNotFoundError(f'LVIS annotation file not found: {path}')
         with open(path) as f:
-            dataset = json.load(f)
+            try:
+                dataset = json.load(f)
+            except json.JSONDecodeError as err:
+                raise ValueError(f'{path}: invalid json at line {err.lineno} column '
+                                 f'{err.colno}: {err.msg}') from None
+        if not isinstance(dataset, dict):
+            raise ValueError(f'{path}: expected an LVIS annotation object, found a '
+                             f'{type(dataset).__name__}')
         return cls(dataset, source=path, img_ids=img_ids)
 
     def subset(self, img_ids: Sequence[int]) -> 'LVISGroundTruth':
