@@ -10,17 +10,16 @@ from typing import Any, Dict, List
 
 import numpy as np
 from faster_coco_eval import COCOeval_faster
-from faster_coco_eval.core import mask as mask_api
 
-from .lvis_boundary import DILATION_RATIO, rle_boundary
+from .lvis_boundary import DILATION_RATIO, Boundary, boundary_iou, rle_boundary_crop
 
 _KEY = 'ltr_mm_boundary'
 
 
-def cached_boundary(record: Dict[str, Any], dilation_ratio: float) -> Dict[str, Any]:
-    """The boundary RLE of ``record['rle']``, computed on first use and kept in the record."""
+def cached_boundary(record: Dict[str, Any], dilation_ratio: float) -> Boundary:
+    """The boundary of ``record['rle']``, computed on first use and kept in the record."""
     if _KEY not in record:
-        record[_KEY] = rle_boundary(record['rle'], dilation_ratio)
+        record[_KEY] = rle_boundary_crop(record['rle'], dilation_ratio)
     return record[_KEY]
 
 
@@ -55,5 +54,4 @@ class BoundaryCOCOeval(COCOeval_faster):
         gt, dt = self._pair(imgId, catId)
         gt_b = [cached_boundary(g, self.dilation_ratio) for g in gt]
         dt_b = [cached_boundary(d, self.dilation_ratio) for d in dt]
-        boundary = np.asarray(mask_api.iou(dt_b, gt_b, [0] * len(gt_b)))
-        return np.minimum(np.asarray(ious), boundary)
+        return np.minimum(np.asarray(ious), boundary_iou(dt_b, gt_b))
