@@ -120,9 +120,10 @@ class CategoryTopK:
             return 0
         staged = self._staged
         staged['img'].append(np.full(n, int(img_id), dtype=np.int64))
-        staged['label'].append(labels[index])
+        staged['label'].append(labels[index].astype(np.int32))
         staged['score'].append(scores[index])
-        staged['mask_score'].append(mscores[index] if mscores is not None else scores[index])
+        if mscores is not None:
+            staged['mask_score'].append(mscores[index])
         staged['box'].append(np.asarray(bboxes).reshape(-1, 4)[index])
         staged['seq'].append(seq)
         if encode_masks is not None:
@@ -147,7 +148,7 @@ class CategoryTopK:
         rank = _rank_in_group(cols['label'], cols['score'], cols['seq'])
         keep = rank < self.k
         self.thresholds = _kth_scores(cols['label'], cols['score'], rank, self.k, size)
-        if not np.array_equal(cols['mask_score'], cols['score']):
+        if 'mask_score' in cols:
             mrank = _rank_in_group(cols['label'], cols['mask_score'], cols['seq'])
             keep |= mrank < self.k
             self.mask_thresholds = _kth_scores(cols['label'], cols['mask_score'], mrank,
@@ -192,6 +193,6 @@ class CategoryTopK:
             if self.with_masks:
                 rec['masks'] = [self._kept_masks[i] for i in idx.tolist()]
                 rec['mask_size'] = tuple(int(v) for v in kept['size'][idx[0]])
-                rec['mask_scores'] = kept['mask_score'][idx]
+                rec['mask_scores'] = kept.get('mask_score', kept['score'])[idx]
             out.append(rec)
         return out
