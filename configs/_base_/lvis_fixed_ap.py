@@ -7,9 +7,10 @@
 # FastLVISMetric then keeps, per category, only what can still be among the top 10,000 of
 # the test set (bounded memory; masks are RLE-encoded only for detections that pass).
 #
-# tools/test_lvis.py merges `model` below into the tested config when --protocol is
-# `fixed` or `challenge2021` and uses `fixed_ap_evaluator` (with the test annotation file)
-# as the test evaluator. To bake it into a config of your own:
+# tools/test_lvis.py applies `model.test_cfg.rcnn` below to every R-CNN stage of the tested
+# config when --protocol is `fixed` or `challenge2021` (or --max-dets -1), and sets
+# FastLVISMetric with that protocol as the test evaluator. To bake it into a config of your
+# own:
 #
 #   _base_ = ['../bags/bags_mask-rcnn_r50_fpn_8xb2-1x_lvis-v1.py']
 #   model = dict(test_cfg=dict(rcnn=dict(max_per_img=-1)))
@@ -17,4 +18,3 @@
 #                         metric=['bbox', 'segm'],
 #                         ann_file='data/lvis_v1/annotations/lvis_v1_val.json')
 model = dict(test_cfg=dict(rcnn=dict(max_per_img=-1)))
-fixed_ap_evaluator = dict(type='FastLVISMetric', protocol='fixed', metric=['bbox', 'segm'])
