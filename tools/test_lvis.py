@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> None:
     cfg.load_from = args.checkpoint
     if protocol.max_dets == NO_CAP:
         uncap_test_cfg(cfg, args.config)
+        print(f'{protocol.name} protocol: model.test_cfg.rcnn.max_per_img = -1 (no per-image '
+              'cap, configs/_base_/lvis_fixed_ap.py)', flush=True)
     cfg.test_evaluator = dict(
         type='FastLVISMetric', ann_file=test_ann_file(cfg, args.config), metric=args.eval,
         protocol=args.protocol, max_dets=protocol.max_dets,
