@@ -4,6 +4,8 @@
                               [--data-dir work_dirs/bench_lvis] [--doc docs/benchmarks.md]
     python bench/lvis_eval.py --protocols --official-dir DIR [--images 2000] [--cats 1200]
                               [--dets 600] [--reference-images 100] [--reuse]
+                              [--rows fixed:bbox fixed:segm challenge2021:boundary]
+                              [--hot 10] [--section HEADING]
 
 The first form compares lvis-api 0.5.3 (standard protocol) with ltr_mm. ``--protocols``
 compares the official code of the LVIS 2021 challenge (the ``lvis_challenge_2021`` branch of
@@ -204,7 +206,7 @@ def make_data(args: argparse.Namespace) -> Dict[str, Any]:
     folder = Path(args.data_dir)
     meta = folder / 'params.json'
     params = dict(images=args.images, cats=args.cats, dets=args.dets, seed=0)
-    hot = HOT_CATS if args.protocols else 0
+    hot = args.hot if args.protocols else 0
     if hot:
         params['hot'] = hot
     if not meta.is_file() or json.loads(meta.read_text())['params'] != params:
@@ -254,7 +256,7 @@ def report(args: argparse.Namespace, data: Dict[str, Any], rows: List[Dict]) -> 
 
 def protocol_report(args: argparse.Namespace, data: Dict[str, Any], rows: List[Dict]) -> str:
     """The markdown section of the ``--protocols`` rows."""
-    lines = [PROTOCOL_SECTION, '', f'{data["n_images"]} images, {data["n_cats"]} categories, '
+    lines = [args.section, '', f'{data["n_images"]} images, {data["n_cats"]} categories, '
              f'{data["n_anns"]} ground-truth masks (polygons), {data["n_dets"]} detections with '
              f'RLE masks (~{data["n_dets"] / data["n_images"]:.0f} per image before the caps, '
              f'{data["n_over_300"]} images above 300, {data["n_cats_over_10000"]} categories '
@@ -297,6 +299,8 @@ def run_protocols(args: argparse.Namespace) -> None:
                          'lvis_challenge_2021 branch of lvis-api (the folder holding lvis/)')
     data, rows = make_data(args), []
     for protocol, iou in PROTOCOL_ROWS:
+        if f'{protocol}:{iou}' not in args.rows:
+            continue
         res = data['bbox' if iou == 'bbox' else 'segm']
         row = dict(protocol=protocol, iou=iou)
         runs = [('official', 'official', [protocol, args.official_dir]),
@@ -315,7 +319,7 @@ def run_protocols(args: argparse.Namespace) -> None:
                   f'{row[name]["peak_mb"]:.0f} MB', flush=True)
         rows.append(row)
     text = protocol_report(args, data, rows)
-    write_section(args.doc, PROTOCOL_SECTION, text)
+    write_section(args.doc, args.section, text)
     print(text)
 
 
@@ -338,6 +342,13 @@ def main() -> None:
     parser.add_argument('--official-dir', help='checkout of the lvis_challenge_2021 branch')
     parser.add_argument('--reference-images', type=int, default=100,
                         help='images the slow reference checks (--protocols; 0: skip)')
+    parser.add_argument('--rows', nargs='+', default=[f'{p}:{i}' for p, i in PROTOCOL_ROWS],
+                        choices=[f'{p}:{i}' for p, i in PROTOCOL_ROWS],
+                        help='--protocols: the rows to run')
+    parser.add_argument('--hot', type=int, default=HOT_CATS,
+                        help='--protocols: categories that get 15%% of the false positives')
+    parser.add_argument('--section', default=PROTOCOL_SECTION,
+                        help='--protocols: heading of the section written to --doc')
     parser.add_argument('--reuse', action='store_true',
                         help='--protocols: reuse the saved result of every finished worker')
     args = parser.parse_args()
