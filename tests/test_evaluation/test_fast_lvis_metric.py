@@ -12,7 +12,7 @@ from lvis_synth import make_detections, make_lvis_gt, restrict_gt, write_json
 from mmdet.registry import METRICS
 
 from ltr_mm.evaluation.functional import (LVISGroundTruth, evaluate_lvis, evaluate_proposals,
-                                          load_detections, load_raw_results)
+                                          load_detections, load_raw_results, results_segm_area)
 from ltr_mm.evaluation.metrics import FastLVISMetric
 
 
@@ -122,7 +122,9 @@ def test_format_only_writes_results_json(data, tmp_path):
     dets = load_detections(str(tmp_path / 'res.segm.json'), with_bbox=True, with_masks=True)
     direct = run_metric(samples, ann_file=data['ann'], metric='segm',
                         plot_file=str(tmp_path / 'ap.png'))
-    assert evaluate_lvis(gt, dets, 'segm').metrics['AP'] == direct['lvis/segm_AP']
+    # the written records carry boxes, so both sides split sizes by box area
+    assert results_segm_area(dets) == direct['lvis/segm_area'] == 'box'
+    assert evaluate_lvis(gt, dets, 'segm', 'box').metrics['AP'] == direct['lvis/segm_AP']
     assert osp.isfile(str(tmp_path / 'res.bbox.json')) and osp.isfile(str(tmp_path / 'ap.png'))
 
 
