@@ -31,6 +31,7 @@ import json
 import os
 import os.path as osp
 import platform
+import shlex
 import subprocess
 import sys
 import time
@@ -288,7 +289,8 @@ def protocol_report(args: argparse.Namespace, data: Dict[str, Any], rows: List[D
     lines += ['', f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
               f'load average {os.getloadavg()[0]:.2f} at the end (other jobs share the '
               'machine).', '', 'Command:', '', '```',
-              ' '.join(['python bench/lvis_eval.py'] + args.argv), '```']
+              ' '.join(['python bench/lvis_eval.py'] + [shlex.quote(a) for a in args.argv]),
+              '```']
     return '\n'.join(lines) + '\n'
 
 
