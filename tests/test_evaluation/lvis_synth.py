@@ -114,13 +114,16 @@ def _det(rng: np.random.Generator, img: Json, cid: int, poly: List[float], score
 
 def make_detections(gt: Json, seed: int = 1, mean_dets: int = 40, crowded_frac: float = 0.1,
                     crowded_dets: int = 420, with_masks: bool = True,
-                    max_per_image: Optional[int] = None) -> List[Json]:
+                    max_per_image: Optional[int] = None, hot_cats: int = 0,
+                    hot_frac: float = 0.0) -> List[Json]:
     """Noisy detections for ``gt`` in LVIS results format (``bbox`` xywh and RLE masks).
 
     Per image: jittered copies of the ground truth (mostly right, sometimes wrong class),
     exact duplicates with tied scores, false positives on the image's negative categories
     and on categories that are neither positive nor negative. A ``crowded_frac`` share of
-    images gets ``crowded_dets`` detections so the 300-per-image cut matters.
+    images gets ``crowded_dets`` detections so the 300-per-image cut matters. With
+    ``hot_frac > 0``, that share of the false positives goes to the first ``hot_cats``
+    categories, so a per-category cap over the dataset acts on them.
     """
     rng = np.random.default_rng(seed)
     cat_ids = [c['id'] for c in gt['categories']]
@@ -144,7 +147,9 @@ def make_detections(gt: Json, seed: int = 1, mean_dets: int = 40, crowded_frac: 
         neg = img['neg_category_ids']
         while len(out) < target:
             kind = rng.random()
-            if neg and kind < 0.3:
+            if hot_frac > 0 and rng.random() < hot_frac:
+                cid = int(cat_ids[int(rng.integers(hot_cats))])
+            elif neg and kind < 0.3:
                 cid = int(rng.choice(neg))
             elif kind < 0.5 and by_img.get(img['id']):
                 cid = int(rng.choice([a['category_id'] for a in by_img[img['id']]]))

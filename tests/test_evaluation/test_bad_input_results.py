@@ -43,11 +43,11 @@ def test_eval_tool_json_with_unknown_image_ids(tmp_path):
     results = tmp_path / 'results.json'
     results.write_text(json.dumps([_detection(1), _detection(2), _detection(42)]))
     proc = _eval_tool(ann, str(results))
-    assert proc.returncode != 0
-    assert proc.stderr.strip().splitlines()[-1] == (
-        f'ValueError: {results}: field "image_id" = 42 (record [2]) is not an image of {ann}; '
-        '1 of 3 records name 1 unknown image ids [42] (results and annotation file must be of '
-        'the same split)')
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        f'eval_lvis.py: error: {results}: field "image_id" = 42 (record [2]) is not an image of '
+        f'{ann}; 1 of 3 records name 1 unknown image ids [42] (results and annotation file must '
+        'be of the same split)']
 
 
 def test_eval_tool_raw_pickle_with_unknown_image_ids(tmp_path):
@@ -59,11 +59,11 @@ def test_eval_tool_raw_pickle_with_unknown_image_ids(tmp_path):
         pickle.dump(dict(format=RESULTS_FORMAT, ann_file=ann, label_to_cat_id=[1, 2, 3],
                          results=records), f)
     proc = _eval_tool(ann, str(results))
-    assert proc.returncode != 0
-    assert proc.stderr.strip().splitlines()[-1] == (
-        f'ValueError: {results}: field "img_id" = 5 (record [1]) is not an image of {ann}; 1 of '
-        '2 records name 1 unknown image ids [5] (results and annotation file must be of the '
-        'same split)')
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        f'eval_lvis.py: error: {results}: field "img_id" = 5 (record [1]) is not an image of '
+        f'{ann}; 1 of 2 records name 1 unknown image ids [5] (results and annotation file must '
+        'be of the same split)']
 
 
 def test_eval_tool_accepts_known_ids(tmp_path):

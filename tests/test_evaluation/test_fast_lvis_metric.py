@@ -12,7 +12,7 @@ from lvis_synth import make_detections, make_lvis_gt, restrict_gt, write_json
 from mmdet.registry import METRICS
 
 from ltr_mm.evaluation.functional import (LVISGroundTruth, evaluate_lvis, evaluate_proposals,
-                                          load_detections, load_raw_results)
+                                          load_detections, load_raw_results, results_segm_area)
 from ltr_mm.evaluation.metrics import FastLVISMetric
 
 
@@ -78,13 +78,13 @@ def test_process_and_evaluate_equal_lvis_api(data, monkeypatch, tmp_path):
     out = run_metric(samples, ann_file=data['ann'], metric=['bbox', 'segm'])
     results = as_results(samples, data['gt'])
     for iou_type in ('bbox', 'segm'):
+        # segm results keep their boxes, as mmdet writes them: sizes split by box area
         ref, _ = lvis_api(monkeypatch, tmp_path, data['gt'],
-                          [{k: v for k, v in d.items() if k != ('segmentation' if iou_type ==
-                                                                'bbox' else 'bbox')}
-                           for d in results], iou_type)
+                          [{k: v for k, v in d.items() if iou_type == 'segm' or
+                            k != 'segmentation'} for d in results], iou_type)
         for key in KEYS:
             assert abs(out[f'lvis/{iou_type}_{key}'] - ref[key]) <= TOL, key
-    assert out['lvis/segm_area'] == 'mask'
+    assert out['lvis/segm_area'] == 'box'
 
 
 def test_subset_of_images_is_scored_honestly(data, monkeypatch, tmp_path):
@@ -122,7 +122,9 @@ def test_format_only_writes_results_json(data, tmp_path):
     dets = load_detections(str(tmp_path / 'res.segm.json'), with_bbox=True, with_masks=True)
     direct = run_metric(samples, ann_file=data['ann'], metric='segm',
                         plot_file=str(tmp_path / 'ap.png'))
-    assert evaluate_lvis(gt, dets, 'segm').metrics['AP'] == direct['lvis/segm_AP']
+    # the written records carry boxes, so both sides split sizes by box area
+    assert results_segm_area(dets) == direct['lvis/segm_area'] == 'box'
+    assert evaluate_lvis(gt, dets, 'segm', 'box').metrics['AP'] == direct['lvis/segm_AP']
     assert osp.isfile(str(tmp_path / 'res.bbox.json')) and osp.isfile(str(tmp_path / 'ap.png'))
 
 

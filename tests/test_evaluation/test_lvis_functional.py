@@ -47,10 +47,18 @@ def test_reader_errors_name_file_and_record(tmp_path):
         load_detections(str(path))
     path.write_text('[{"image_id": 1, "category_id": 2, "score": 0.5, "bbox": [1, 2, 3, 4]},'
                     ' {"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}]')
-    with pytest.raises(ValueError, match=r'bad.json: detection \[1\]: field "score" is missing'):
+    with pytest.raises(ValueError, match=r'bad.json: record \[1\]: field "score" is missing'):
         load_detections(str(path))
     path.write_text('[{"image_id": 1, "category_id": 2, "score": 0.5, "bbox": [1, 2')
-    with pytest.raises(ValueError, match='bad.json: invalid json'):
+    with pytest.raises(ValueError, match=r'bad.json: record \[0\]: the file ends inside this '
+                       r'record or before the closing "\]" \(truncated file\?\)'):
+        load_detections(str(path))
+    path.write_text('[{"image_id": 1, "category_id": 2, "score": 0.5}, {"image_id": 1,} ]')
+    with pytest.raises(ValueError, match=r'bad.json: record \[1\]: invalid json near'):
+        load_detections(str(path))
+    path.write_text('[{"image_id": 1.5, "category_id": 2, "score": 0.5}]')
+    with pytest.raises(ValueError, match=r'record \[0\]: field "image_id" must be an integer '
+                       r"id, got float '1.5'"):
         load_detections(str(path))
 
 

@@ -15,6 +15,9 @@ import numpy as np
 from faster_coco_eval import COCO, COCOeval_faster
 from faster_coco_eval.core.cocoeval import Params
 
+from .lvis_boundary import DILATION_RATIO
+from .lvis_boundary_eval import BoundaryCOCOeval
+
 Json = Dict[str, Any]
 #: Upper bound on (image, category) pairs per group: small enough that no group walks a
 #: large empty grid, large enough that the fixed cost per group stays negligible.
@@ -72,18 +75,26 @@ def category_groups(cat_index: np.ndarray, img_index: np.ndarray, num_cats: int,
     return out
 
 
+def coco_iou_type(iou_type: str) -> str:
+    """faster-coco-eval's iou type: ``boundary`` runs as ``segm`` with its own IoU."""
+    return 'segm' if iou_type == 'boundary' else iou_type
+
+
 def run_group(iou_type: str, images: List[Json], categories: List[Json], gts: List[Json],
-              dts: List[Json], max_dets: int) -> Tuple[np.ndarray, np.ndarray]:
+              dts: List[Json], max_dets: int,
+              dilation_ratio: float = DILATION_RATIO) -> Tuple[np.ndarray, np.ndarray]:
     """Evaluate one category group in faster-coco-eval's LVIS mode.
 
     Args:
-        iou_type: ``'bbox'`` or ``'segm'``.
+        iou_type: ``'bbox'``, ``'segm'`` or ``'boundary'``.
         images: image records of the group (with ``neg_category_ids`` and
             ``not_exhaustive_category_ids``).
         categories: the group's category records (with ``frequency``).
         gts: ground-truth records of those categories on those images.
         dts: detection records, already through the three adapters.
-        max_dets: detections per image that count.
+        max_dets: detections per image and category that reach matching (at least the
+            largest number of detections of one image).
+        dilation_ratio: boundary width of ``boundary`` as a fraction of the image diagonal.
 
     Returns:
         precision ``[T, R, K, A]`` and recall ``[T, K, A]``, ``K`` the group's categories in
@@ -91,8 +102,12 @@ def run_group(iou_type: str, images: List[Json], categories: List[Json], gts: Li
     """
     gt_coco = make_coco(images, categories, gts)
     dt_coco = make_coco(images, categories, dts)
-    evaluator = COCOeval_faster(gt_coco, dt_coco, iou_type, lvis_style=True,
-                                print_function=silent)
+    if iou_type == 'boundary':
+        evaluator = BoundaryCOCOeval(gt_coco, dt_coco, 'segm', lvis_style=True,
+                                     print_function=silent, dilation_ratio=dilation_ratio)
+    else:
+        evaluator = COCOeval_faster(gt_coco, dt_coco, iou_type, lvis_style=True,
+                                    print_function=silent)
     evaluator.params.maxDets = [max_dets]
     evaluator.params.imgIds = [img['id'] for img in images]
     evaluator.params.catIds = [cat['id'] for cat in categories]
@@ -104,30 +119,33 @@ def run_group(iou_type: str, images: List[Json], categories: List[Json], gts: Li
 def evaluate_groups(iou_type: str, images: List[Json], categories: List[Json],
                     groups: Sequence[Tuple[np.ndarray, np.ndarray]],
                     group_records: Callable[[np.ndarray], Tuple[List[Json], List[Json]]],
-                    max_dets: int) -> Tuple[np.ndarray, np.ndarray]:
+                    max_dets: int, dilation_ratio: float = DILATION_RATIO
+                    ) -> Tuple[np.ndarray, np.ndarray]:
     """Evaluate every group and stitch the per-category results together.
 
     Args:
-        iou_type: ``'bbox'`` or ``'segm'``.
+        iou_type: ``'bbox'``, ``'segm'`` or ``'boundary'``.
         images: image records, indexed by the groups' image indices.
         categories: category records, indexed by the groups' category indices.
         groups: output of :func:`category_groups`.
         group_records: returns the ground-truth and detection records of the given
             category indices, built on demand so only one group is materialised at a time.
-        max_dets: detections per image that count (300 for LVIS).
+        max_dets: see :func:`run_group`.
+        dilation_ratio: see :func:`run_group`.
 
     Returns:
         precision ``[T, R, K, A]`` and recall ``[T, K, A]`` over all categories,
         ``-1`` for categories in no group (no ground truth).
     """
-    params = Params(iouType=iou_type)
+    params = Params(iouType=coco_iou_type(iou_type))
     num_t, num_r, num_a = len(params.iouThrs), len(params.recThrs), len(params.areaRng)
     precision = -np.ones((num_t, num_r, len(categories), num_a))
     recall = -np.ones((num_t, len(categories), num_a))
     for cat_idx, img_idx in groups:
         gts, dts = group_records(cat_idx)
         prec, rec = run_group(iou_type, [images[i] for i in img_idx.tolist()],
-                              [categories[k] for k in cat_idx.tolist()], gts, dts, max_dets)
+                              [categories[k] for k in cat_idx.tolist()], gts, dts, max_dets,
+                              dilation_ratio)
         precision[:, :, cat_idx] = prec
         recall[:, cat_idx] = rec
     return precision, recall
@@ -138,14 +156,14 @@ def summarize(iou_type: str, categories: List[Json], precision: np.ndarray,
     """faster-coco-eval's LVIS summary (``stats_as_dict``) of stitched results.
 
     Args:
-        iou_type: ``'bbox'`` or ``'segm'``.
+        iou_type: ``'bbox'``, ``'segm'`` or ``'boundary'``.
         categories: every category record (frequency groups come from them).
         precision: ``[T, R, K, A]`` from :func:`evaluate_groups`.
         recall: ``[T, K, A]`` from :func:`evaluate_groups`.
-        max_dets: detections per image that counted.
+        max_dets: the ``max_dets`` the groups ran with.
     """
-    evaluator = COCOeval_faster(make_coco([], categories, []), None, iou_type, lvis_style=True,
-                                print_function=silent)
+    evaluator = COCOeval_faster(make_coco([], categories, []), None, coco_iou_type(iou_type),
+                                lvis_style=True, print_function=silent)
     evaluator.params.maxDets = [max_dets]
     evaluator.params.catIds = [cat['id'] for cat in categories]
     evaluator.freq_groups = evaluator._prepare_freq_group()

@@ -89,7 +89,14 @@ class LVISGroundTruth:
         if not osp.isfile(path):
             raise FileNotFoundError(f'LVIS annotation file not found: {path}')
         with open(path) as f:
-            dataset = json.load(f)
+            try:
+                dataset = json.load(f)
+            except json.JSONDecodeError as err:
+                raise ValueError(f'{path}: invalid json at line {err.lineno} column '
+                                 f'{err.colno}: {err.msg}') from None
+        if not isinstance(dataset, dict):
+            raise ValueError(f'{path}: expected an LVIS annotation object, found a '
+                             f'{type(dataset).__name__}')
         return cls(dataset, source=path, img_ids=img_ids)
 
     def subset(self, img_ids: Sequence[int]) -> 'LVISGroundTruth':
@@ -126,6 +133,30 @@ class LVISGroundTruth:
         keys = self._pair_keys(img_ids, cat_ids)
         pos = np.minimum(np.searchsorted(self._allowed, keys), len(self._allowed) - 1)
         return self._allowed[pos] == keys
+
+    def check_polygons(self) -> None:
+        """Raise ``ValueError`` naming the annotation if a polygon has fewer than 3 points.
+
+        Only the evaluated annotations are checked, once; RLE segmentations pass.
+        """
+        if getattr(self, '_polygons_checked', False):
+            return
+        for ann in self.annotations:
+            segm = ann.get('segmentation')
+            if not isinstance(segm, list):
+                if not isinstance(segm, dict):
+                    raise ValueError(f'{self.source}: annotation id {ann.get("id")} field '
+                                     f'"segmentation" is {type(segm).__name__}; masks need '
+                                     'polygons or RLE')
+                continue
+            for j, poly in enumerate(segm):
+                if not isinstance(poly, list) or len(poly) < 6 or len(poly) % 2:
+                    size = len(poly) if isinstance(poly, list) else type(poly).__name__
+                    raise ValueError(
+                        f'{self.source}: annotation id {ann.get("id")} field "segmentation" '
+                        f'polygon [{j}] has {size} coordinates; a polygon needs at least 3 '
+                        'points (6 numbers, x y pairs)')
+        self._polygons_checked = True
 
     def check_ids(self, img_ids: np.ndarray, cat_ids: np.ndarray, where: str,
                   check_images: bool = True) -> None:

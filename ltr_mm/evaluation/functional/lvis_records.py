@@ -14,6 +14,8 @@ from faster_coco_eval.core import mask as mask_api
 from .lvis_detections import LVISDetections
 
 Json = Dict[str, Any]
+#: iou types that match masks (``boundary`` compares masks and their boundaries)
+MASK_IOU_TYPES = ('segm', 'boundary')
 
 
 def detection_areas(dets: LVISDetections, index: np.ndarray, iou_type: str,
@@ -24,18 +26,19 @@ def detection_areas(dets: LVISDetections, index: np.ndarray, iou_type: str,
     Args:
         dets: all detections.
         index: integer indices of the detections to measure.
-        iou_type: ``'bbox'`` (box area ``w * h``) or ``'segm'``.
-        segm_area: for ``segm``: ``'mask'`` (mask pixel count) or ``'box'`` (``w * h`` of
+        iou_type: ``'bbox'`` (box area ``w * h``), ``'segm'`` or ``'boundary'``.
+        segm_area: for masks: ``'mask'`` (mask pixel count) or ``'box'`` (``w * h`` of
             the detection's box, or of the mask's bounding box when it has none).
         rles: the RLE dicts of ``dets[index]`` if the caller has built them already.
     """
-    if iou_type == 'segm' and rles is None:
+    masks = iou_type in MASK_IOU_TYPES
+    if masks and rles is None:
         rles = [dict(size=s, counts=dets.masks[i])
                 for i, s in zip(index.tolist(), dets.mask_sizes[index].tolist())]
-    if iou_type == 'segm' and segm_area == 'mask':
+    if masks and segm_area == 'mask':
         return np.asarray(mask_api.area(rles), dtype=np.float64).reshape(-1)
     boxes = None if dets.bboxes is None else dets.bboxes[index]
-    if iou_type == 'segm' and (boxes is None or np.isnan(boxes).any()):
+    if masks and (boxes is None or np.isnan(boxes).any()):
         mask_boxes = np.asarray(mask_api.toBbox(rles), np.float64).reshape(-1, 4)
         boxes = mask_boxes if boxes is None else np.where(np.isnan(boxes), mask_boxes, boxes)
     return boxes[:, 2] * boxes[:, 3]
@@ -70,21 +73,23 @@ def dt_records(dets: LVISDetections, index: np.ndarray, iou_type: str,
     Args:
         dets: all detections.
         index: integer indices of the detections to turn into records, in input order.
-        iou_type: ``'bbox'`` (records carry ``bbox``) or ``'segm'`` (``segmentation``).
+        iou_type: ``'bbox'`` (records carry ``bbox``), ``'segm'`` or ``'boundary'``
+            (``segmentation``).
         segm_area: see :func:`detection_areas`.
         category_id: if given, every record gets this category (class-agnostic runs).
         area_filter: keep only detections with ``0 < area < inf``, as the official LVIS
             evaluator does.
     """
     ids = index.tolist()
-    if iou_type == 'segm':
+    masks = iou_type in MASK_IOU_TYPES
+    if masks:
         geo = [dict(size=s, counts=dets.masks[i])
                for i, s in zip(ids, dets.mask_sizes[index].tolist())]
         key = 'segmentation'
     else:
         geo, key = dets.bboxes[index].tolist(), 'bbox'
     areas = detection_areas(dets, index, iou_type, segm_area,
-                            geo if iou_type == 'segm' else None)
+                            geo if masks else None)
     cats = (dets.category_ids[index].tolist() if category_id is None
             else [category_id] * len(ids))
     rows = zip(ids, dets.image_ids[index].tolist(), cats, dets.scores[index].tolist(),

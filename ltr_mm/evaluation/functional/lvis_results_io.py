@@ -26,7 +26,8 @@ def iter_json_array(path: str, chunk_chars: int = 1 << 24) -> Iterator[Any]:
     """Yield the elements of the top-level json array in ``path`` one at a time.
 
     Reads ``chunk_chars`` characters at a time, so the whole file text and all parsed
-    elements are never in memory together.
+    elements are never in memory together. Invalid or truncated json raises ``ValueError``
+    naming the file and the record where parsing stopped.
     """
     decode = json.JSONDecoder().raw_decode
     with open(path) as f:
@@ -35,7 +36,7 @@ def iter_json_array(path: str, chunk_chars: int = 1 << 24) -> Iterator[Any]:
         if buf[pos:pos + 1] != '[':
             raise ValueError(f'{path}: expected a json list of detections, found '
                              f'{buf[pos:pos + 20]!r} at the start')
-        pos, eof = pos + 1, False
+        pos, eof, count = pos + 1, False, 0
         while True:
             pos = _SKIP.match(buf, pos).end()
             if buf[pos:pos + 1] == ']':
@@ -44,30 +45,65 @@ def iter_json_array(path: str, chunk_chars: int = 1 << 24) -> Iterator[Any]:
                 obj, pos = decode(buf, pos)
             except json.JSONDecodeError as err:
                 if eof:
-                    raise ValueError(f'{path}: invalid json near {buf[pos:pos + 60]!r}: '
-                                     f'{err.msg}') from None
+                    if not buf.rstrip().endswith(']'):
+                        what = ('the file ends inside this record or before the closing "]" '
+                                f'(truncated file?), near {buf[pos:pos + 60]!r}')
+                    else:
+                        what = f'invalid json near {buf[pos:pos + 60]!r}: {err.msg}'
+                    raise ValueError(f'{path}: record [{count}]: {what}') from None
                 more = f.read(chunk_chars)
                 eof = not more
                 buf, pos = buf[pos:] + more, 0
                 continue
+            count += 1
             yield obj
 
 
-def _read_detection(det: Dict[str, Any], cols: Dict[str, Any], with_bbox: bool,
-                    with_masks: bool) -> None:
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_number(value: Any) -> bool:
+    return _is_int(value) or isinstance(value, (float, np.floating))
+
+
+def _bad(field: str, need: str, value: Any) -> ValueError:
+    """The error of one field: its name, what it needs and what it holds."""
+    return ValueError(f'field "{field}" must be {need}, got {type(value).__name__} '
+                      f'{str(value)[:40]!r}')
+
+
+def _read_detection(det: Any, cols: Dict[str, Any], with_bbox: bool, with_masks: bool) -> None:
+    if not isinstance(det, dict):
+        raise ValueError(f'must be an object, got {type(det).__name__}')
+    for field in ('image_id', 'category_id', 'score') + (('segmentation',) if with_masks
+                                                          else ()):
+        if field not in det:
+            raise ValueError(f'field "{field}" is missing')
+    for field in ('image_id', 'category_id'):
+        if not _is_int(det[field]):
+            raise _bad(field, 'an integer id', det[field])
+    if not _is_number(det['score']):
+        raise _bad('score', 'a number', det['score'])
     cols['img'].append(det['image_id'])
     cols['cat'].append(det['category_id'])
     cols['score'].append(det['score'])
     if with_bbox:
         box = det.get('bbox')
+        if box is not None and (not isinstance(box, (list, tuple)) or len(box) != 4 or
+                                not all(_is_number(v) for v in box)):
+            raise _bad('bbox', 'a list of 4 numbers [x, y, w, h]', box)
         cols['bbox'].extend(box if box is not None else (np.nan,) * 4)
     if with_masks:
         rle = det['segmentation']
         if not isinstance(rle, dict) or not isinstance(rle.get('counts'), (str, bytes)):
-            raise TypeError('"segmentation" must be compressed RLE {"size": [h, w], '
-                            f'"counts": str}}, got {type(rle).__name__}')
+            raise _bad('segmentation', 'compressed RLE {"size": [h, w], "counts": str}', rle)
+        size = rle.get('size')
+        if not isinstance(size, (list, tuple)) or len(size) != 2 or not all(
+                _is_int(v) for v in size):
+            raise _bad('segmentation.size', 'two integers [h, w]', size)
         cols['counts'].append(rle['counts'])
-        cols['size'].extend(rle['size'])
+        cols['size'].extend(size)
 
 
 def _as_array(values: array, dtype: type) -> np.ndarray:
@@ -94,10 +130,8 @@ def load_detections(source: Union[str, List[Dict[str, Any]]], with_bbox: bool = 
     for i, det in enumerate(records):
         try:
             _read_detection(det, cols, with_bbox, with_masks)
-        except (KeyError, TypeError, ValueError) as err:
-            field = f'"{err.args[0]}" is missing' if isinstance(err, KeyError) else err
-            raise ValueError(f'{name}: detection [{i}]: field {field} '
-                             f'(record {str(det)[:200]})') from None
+        except (TypeError, ValueError, OverflowError) as err:
+            raise ValueError(f'{name}: record [{i}]: {err} (record {str(det)[:160]})') from None
     n = len(cols['img'])
     return LVISDetections(
         _as_array(cols['img'], np.int64), _as_array(cols['cat'], np.int64),

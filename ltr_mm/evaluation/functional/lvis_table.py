@@ -15,6 +15,9 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
 
+from .lvis_caps import NO_CAP, recall_suffix
+from .lvis_protocols import PROTOCOLS, LVISProtocol
+
 HEADER = ('| Type | IoU | Area | MaxDets | CatIds | Result |\n'
           '| :---: | :---: | :---: | :---: | :---: | :---: |')
 #: metric name stem -> (type, IoU, area, category group)
@@ -25,7 +28,7 @@ _ROWS = (('AP', 'AP', '0.50:0.95', 'all', 'all'), ('AP50', 'AP', '0.50', 'all', 
          ('APf', 'AP', '0.50:0.95', 'all', 'f'), ('AR', 'AR', '0.50:0.95', 'all', 'all'),
          ('ARs', 'AR', '0.50:0.95', 's', 'all'), ('ARm', 'AR', '0.50:0.95', 'm', 'all'),
          ('ARl', 'AR', '0.50:0.95', 'l', 'all'))
-IOU_TYPE_ORDER = ('bbox', 'segm', 'proposal')
+IOU_TYPE_ORDER = ('bbox', 'segm', 'boundary', 'proposal')
 
 
 def _cell(value: float) -> str:
@@ -36,13 +39,15 @@ def _row(kind: str, iou: str, area: str, max_dets: Any, cats: str, value: float)
     return f'|  ({kind})  | {iou:<9} | {area:>6} | {max_dets} | {cats:>12} | {_cell(value)} |'
 
 
-def lvis_table(metrics: Mapping[str, float], max_dets: int = 300) -> str:
-    """The summary table of one box or mask evaluation (keys ``AP`` ... ``ARl@300``)."""
+def lvis_table(metrics: Mapping[str, float], max_dets: int = 300,
+               max_dets_per_cat: int = NO_CAP) -> str:
+    """The summary table of one box or mask evaluation (keys ``AP`` ... ``ARl@<caps>``)."""
+    suffix = recall_suffix(max_dets, max_dets_per_cat)
     lines = [HEADER]
     for name, kind, iou, area, cats in _ROWS:
-        key = f'{name}@{max_dets}' if kind == 'AR' else name
+        key = f'{name}@{suffix}' if kind == 'AR' else name
         if key in metrics:
-            lines.append(_row(kind, iou, area, max_dets, cats, metrics[key]))
+            lines.append(_row(kind, iou, area, suffix, cats, metrics[key]))
     return '\n'.join(lines)
 
 
@@ -73,27 +78,43 @@ def split_metrics(metrics: Mapping[str, Any], prefix: str = 'lvis') -> Dict[str,
     return out
 
 
-def heading(iou_type: str, max_dets: int = 300, segm_area: Optional[str] = None) -> str:
-    """One markdown heading line naming the protocol choices behind a table."""
+def protocol_of(max_dets: int, max_dets_per_cat: int, iou_type: str) -> str:
+    """The preset whose caps (and mask IoU, for masks) match, else ``'custom'``."""
+    for name, preset in PROTOCOLS.items():
+        if (preset.max_dets, preset.max_dets_per_cat) != (max_dets, max_dets_per_cat):
+            continue
+        if iou_type == 'bbox' or preset.boundary == (iou_type == 'boundary'):
+            return name
+    return 'custom'
+
+
+def heading(iou_type: str, max_dets: int = 300, segm_area: Optional[str] = None,
+            max_dets_per_cat: int = NO_CAP, protocol: Optional[str] = None) -> str:
+    """One markdown heading line naming the protocol, the caps and the size-split area."""
     if iou_type == 'proposal':
         return '### LVIS proposals: class-agnostic recall'
+    name = protocol or protocol_of(max_dets, max_dets_per_cat, iou_type)
+    caps = LVISProtocol(name, max_dets, max_dets_per_cat).caps_text()
     split = ('box area (w*h)' if iou_type == 'bbox' or segm_area == 'box'
              else 'mask area')
-    note = f", segm_area='{segm_area}'" if iou_type == 'segm' and segm_area else ''
-    return (f'### LVIS {iou_type}: {max_dets} detections per image, small/medium/large by '
+    note = f", segm_area='{segm_area}'" if iou_type != 'bbox' and segm_area else ''
+    return (f'### LVIS {iou_type} ({name} protocol): {caps}, small/medium/large by '
             f'detection {split}{note}')
 
 
 def format_lvis_results(metrics: Mapping[str, Any], prefix: str = 'lvis',
-                        segm_area: Optional[str] = None, max_dets: int = 300) -> str:
+                        segm_area: Optional[str] = None, max_dets: int = 300,
+                        max_dets_per_cat: int = NO_CAP, protocol: Optional[str] = None) -> str:
     """Headed markdown tables for every iou type found in ``metrics``.
 
     Args:
         metrics: the runner's flat dict (``'lvis/bbox_AP'``...) or ``{'bbox': {'AP': ...}}``.
         prefix: metric prefix of a flat dict.
-        segm_area: size-split choice of segm, when ``metrics`` does not carry
-            ``segm_area`` itself (the metric reports it as ``lvis/segm_area``).
-        max_dets: detections per image of the run.
+        segm_area: size-split choice of masks, when ``metrics`` does not carry
+            ``segm_area`` / ``boundary_area`` itself (the metric reports them).
+        max_dets: detections per image of the run (``-1``: no cap).
+        max_dets_per_cat: detections per category of the run (``-1``: no cap).
+        protocol: protocol name for the titles; derived from the caps if ``None``.
     """
     nested = split_metrics(metrics, prefix)
     blocks = []
@@ -102,16 +123,18 @@ def format_lvis_results(metrics: Mapping[str, Any], prefix: str = 'lvis',
             continue
         values = {k: v for k, v in nested[iou_type].items() if isinstance(v, (int, float))}
         area = nested[iou_type].get('area', segm_area)
-        table = proposal_table(values) if iou_type == 'proposal' else lvis_table(values,
-                                                                                  max_dets)
-        blocks.append(heading(iou_type, max_dets, area) + '\n' + table)
+        table = (proposal_table(values) if iou_type == 'proposal' else
+                 lvis_table(values, max_dets, max_dets_per_cat))
+        blocks.append(heading(iou_type, max_dets, area, max_dets_per_cat, protocol) + '\n' +
+                      table)
     return '\n\n'.join(blocks)
 
 
 def print_lvis_results(metrics: Mapping[str, Any], prefix: str = 'lvis',
-                       segm_area: Optional[str] = None, max_dets: int = 300) -> str:
+                       segm_area: Optional[str] = None, max_dets: int = 300,
+                       max_dets_per_cat: int = NO_CAP, protocol: Optional[str] = None) -> str:
     """Print :func:`format_lvis_results` and return the text (for demos and scripts)."""
-    text = format_lvis_results(metrics, prefix, segm_area, max_dets)
+    text = format_lvis_results(metrics, prefix, segm_area, max_dets, max_dets_per_cat, protocol)
     print(text, flush=True)
     return text
 
@@ -133,7 +156,7 @@ def plot_ap_by_frequency(metrics: Mapping[str, Mapping[str, float]], path: str) 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    types: List[str] = [t for t in ('bbox', 'segm') if t in metrics]
+    types: List[str] = [t for t in ('bbox', 'segm', 'boundary') if t in metrics]
     groups = ('AP', 'APr', 'APc', 'APf')
     fig = Figure(figsize=(6, 3.5), dpi=100)
     FigureCanvasAgg(fig)

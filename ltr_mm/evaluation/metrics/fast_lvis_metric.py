@@ -10,13 +10,17 @@ from mmengine.fileio import get_local_path, load
 from mmengine.logging import MMLogger
 
 from ltr_mm.registry import DET_METRICS, register
-from ..functional import (SEGM_AREAS, LVISGroundTruth, check_result_image_ids,
-                          detections_from_records, dump_detections_json, evaluate_lvis,
-                          evaluate_proposals, save_raw_results)
+from ..functional import (DILATION_RATIO, NO_CAP, SEGM_AREAS, LVISGroundTruth,
+                          check_result_image_ids, detections_from_records,
+                          dump_detections_json, evaluate_lvis, evaluate_proposals,
+                          resolve_protocol, results_segm_area, save_raw_results,
+                          top_k_per_image)
 from ..functional.lvis_table import (category_table, format_lvis_results,
                                      plot_ap_by_frequency)
+from ..functional.lvis_topk import CategoryTopK
 
-METRICS = ('bbox', 'segm', 'proposal')
+METRICS = ('bbox', 'segm', 'boundary', 'proposal')
+MASK_METRICS = ('segm', 'boundary')
 
 
 def _numpy(value: Any) -> np.ndarray:
@@ -31,25 +35,46 @@ def _encode_masks(masks: Any) -> List[bytes]:
     return [mask_api.encode(np.asfortranarray(m, dtype=np.uint8))['counts'] for m in masks]
 
 
+def _encoder(masks: Any) -> Any:
+    """``encode(indices)`` -> RLE ``counts`` of those masks (only they are encoded)."""
+    if isinstance(masks, (list, tuple)):
+        return lambda index: _encode_masks([masks[i] for i in index.tolist()])
+    return lambda index: _encode_masks(masks[index.tolist()])
+
+
 @register(DET_METRICS)
 class FastLVISMetric(BaseMetric):
-    """LVIS box, mask and proposal evaluation, equal to lvis-api 0.5.3 and much faster.
+    """LVIS box, mask, boundary and proposal evaluation, equal to the official code.
 
     Built on faster-coco-eval's LVIS mode with the adapters of
-    :mod:`ltr_mm.evaluation.functional.lvis_eval`. Unlike mmdet's ``LVISMetric`` it runs on
-    numpy 2 without ``lvis``/``cv2``, scores only the images it was given (a subset run is
-    an honest subset score), evaluates proposals class-agnostically, keeps predictions as
-    compact arrays and RLE bytes, and states how ``segm`` splits sizes.
+    :mod:`ltr_mm.evaluation.functional.lvis_eval`: the standard protocol equals lvis-api
+    0.5.3, ``fixed`` and ``challenge2021`` equal the ``lvis_challenge_2021`` branch of
+    lvis-api. Unlike mmdet's ``LVISMetric`` it runs on numpy 2 without ``lvis``/``cv2``,
+    scores only the images it was given (a subset run is an honest subset score), evaluates
+    proposals class-agnostically, keeps predictions as compact arrays and RLE bytes, and
+    states the protocol, the caps and the size-split area in every table title.
+
+    With a per-category cap (``fixed``, ``challenge2021``) the predictions are not kept
+    whole: a :class:`~ltr_mm.evaluation.functional.lvis_topk.CategoryTopK` keeps, per
+    category, only what can still be among the top ``max_dets_per_cat`` of the test set, and
+    encodes masks only for detections that pass its running threshold. The detector's
+    ``test_cfg`` must then keep more than 300 detections per image
+    (``configs/_base_/lvis_fixed_ap.py``).
 
     Args:
         ann_file: LVIS-format annotation file of the evaluated split.
-        metric: ``'bbox'``, ``'segm'``, ``'proposal'`` or a list of them.
+        metric: ``'bbox'``, ``'segm'``, ``'boundary'``, ``'proposal'`` or a list of them.
         classwise: log a per-category AP table with each category's frequency group.
         proposal_nums: proposals per image for ``AR@n``. Defaults to (100, 300, 1000).
-        segm_area: detection area of the ``segm`` small/medium/large split: ``'mask'``
-            (mask pixels, the official evaluator on RLE results; the default) or ``'box'``
-            (box ``w*h``, as mmdet's ``LVISMetric`` reports).
-        max_dets: detections per image that count. Defaults to 300 (LVIS).
+        segm_area: detection area of the mask small/medium/large split: ``'auto'`` (the
+            official rule; mmdet's predictions carry boxes, so the box ``w*h``), ``'box'``
+            or ``'mask'`` (mask pixels, what results holding masks only get).
+        protocol: ``'standard'`` (300 per image), ``'fixed'`` (no per-image cap, 10,000 per
+            category) or ``'challenge2021'`` (fixed, with ``segm`` scored as ``boundary``).
+        max_dets: detections per image that count (``-1``: none); overrides the protocol.
+        max_dets_per_cat: detections per category over the test set (``-1``: none);
+            overrides the protocol.
+        dilation_ratio: boundary width of ``boundary``, a fraction of the image diagonal.
         format_only: only write ``{outfile_prefix}.bbox.json`` / ``.segm.json``.
         outfile_prefix: prefix of result json files and of the AP-by-frequency PNG
             (``{outfile_prefix}.ap_by_frequency.png``). Defaults to None (no files).
@@ -64,7 +89,9 @@ class FastLVISMetric(BaseMetric):
 
     def __init__(self, ann_file: str, metric: Union[str, Sequence[str]] = 'bbox',
                  classwise: bool = False, proposal_nums: Sequence[int] = (100, 300, 1000),
-                 segm_area: str = 'mask', max_dets: int = 300, format_only: bool = False,
+                 segm_area: str = 'auto', protocol: str = 'standard',
+                 max_dets: Optional[int] = None, max_dets_per_cat: Optional[int] = None,
+                 dilation_ratio: float = DILATION_RATIO, format_only: bool = False,
                  outfile_prefix: Optional[str] = None, plot_file: Optional[str] = None,
                  results_file: Optional[str] = None, collect_device: str = 'cpu',
                  prefix: Optional[str] = None, backend_args: Optional[dict] = None) -> None:
@@ -73,22 +100,61 @@ class FastLVISMetric(BaseMetric):
         for name in self.metrics:
             if name not in METRICS:
                 raise ValueError(f'FastLVISMetric: metric must be in {METRICS}, got {name!r}')
-        if segm_area not in SEGM_AREAS:
-            raise ValueError(f'FastLVISMetric: segm_area must be in {SEGM_AREAS}, '
-                             f'got {segm_area!r}')
+        if segm_area not in SEGM_AREAS + ('auto', ):
+            raise ValueError(f'FastLVISMetric: segm_area must be in '
+                             f'{SEGM_AREAS + ("auto", )}, got {segm_area!r}')
+        try:
+            self.protocol = resolve_protocol(protocol, max_dets, max_dets_per_cat)
+        except ValueError as err:
+            raise ValueError(f'FastLVISMetric: {err}') from None
         if format_only and outfile_prefix is None:
             raise ValueError('FastLVISMetric: format_only=True needs outfile_prefix')
         if ann_file is None:
             raise ValueError('FastLVISMetric needs ann_file (an LVIS-format json)')
         self.ann_file, self.backend_args = ann_file, backend_args
         self.classwise, self.proposal_nums = classwise, tuple(proposal_nums)
-        self.segm_area, self.max_dets, self.format_only = segm_area, max_dets, format_only
+        self.segm_area, self.format_only = segm_area, format_only
+        self.max_dets = self.protocol.max_dets
+        self.max_dets_per_cat = self.protocol.max_dets_per_cat
+        self.dilation_ratio = dilation_ratio
+        self._topk: Optional[CategoryTopK] = None
         self.outfile_prefix, self.results_file = outfile_prefix, results_file
         self.plot_file = plot_file or (outfile_prefix and f'{outfile_prefix}.ap_by_frequency.png')
         self._dataset: Optional[dict] = None
 
+    def _select(self, sample: dict) -> None:
+        """Offer one image's predictions to the per-category top-K (per-image cap first)."""
+        if self._topk is None:
+            self._topk = CategoryTopK(self.max_dets_per_cat)
+        pred = sample['pred_instances']
+        scores, labels = _numpy(pred['scores']), _numpy(pred['labels'])
+        bboxes = _numpy(pred['bboxes'])
+        masks = pred['masks'] if 'masks' in pred else None
+        mask_scores = _numpy(pred['mask_scores']) if 'mask_scores' in pred else None
+        if self.max_dets != NO_CAP and mask_scores is None and len(scores) > self.max_dets:
+            keep = top_k_per_image(np.zeros(len(scores), np.int64), scores, self.max_dets)
+            scores, labels, bboxes = scores[keep], labels[keep], bboxes[keep]
+            masks = None if masks is None else (
+                [masks[i] for i in keep.tolist()] if isinstance(masks, (list, tuple))
+                else masks[keep])
+        size = None
+        if masks is not None:
+            size = (masks[0]['size'] if isinstance(masks, (list, tuple)) and len(masks)
+                    else masks.shape[-2:] if hasattr(masks, 'shape')
+                    else sample['ori_shape'][:2])
+            size = tuple(int(v) for v in size)
+        self._topk.add(int(sample['img_id']), labels, scores, bboxes,
+                       None if masks is None else _encoder(masks), size, mask_scores)
+
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        """Keep each image's predictions as arrays and RLE bytes (no tensors, no dicts)."""
+        """Keep each image's predictions as arrays and RLE bytes (no tensors, no dicts).
+
+        With a per-category cap the predictions go to the running per-category top-K.
+        """
+        if self.max_dets_per_cat != NO_CAP and not self.format_only:
+            for sample in data_samples:
+                self._select(sample)
+            return
         for sample in data_samples:
             pred = sample['pred_instances']
             rec = dict(img_id=int(sample['img_id']), bboxes=_numpy(pred['bboxes']),
@@ -107,6 +173,9 @@ class FastLVISMetric(BaseMetric):
     def evaluate(self, size: int) -> dict:
         """Gather, then drop this rank's own list before scoring, so rank 0 never holds its
         masks twice (mmengine's version clears it only after ``compute_metrics``)."""
+        if self._topk is not None:
+            self.results = self._topk.records()
+            self._topk = None
         if not self.results:
             MMLogger.get_current_instance().warning('FastLVISMetric got no results')
         kwargs = dict(tmpdir=self.collect_dir) if self.collect_device == 'cpu' else {}
@@ -152,9 +221,10 @@ class FastLVISMetric(BaseMetric):
         if self.results_file:
             save_raw_results(self.results_file, results, gt.label_to_cat_id, self.ann_file)
             logger.info(f'raw results saved to {self.results_file}')
-        with_masks = 'segm' in self.metrics
+        with_masks = bool(set(MASK_METRICS) & set(self.metrics))
         dets, mask_scores = detections_from_records(results, gt.label_to_cat_id, with_masks,
                                                      self.ann_file)
+        area = results_segm_area(dets) if self.segm_area == 'auto' else self.segm_area
         if self.format_only:
             for name in ('bbox', 'segm') if with_masks else ('bbox',):
                 out = dump_detections_json(
@@ -164,23 +234,27 @@ class FastLVISMetric(BaseMetric):
             return {}
         out: Dict[str, Any] = {}
         nested: Dict[str, Dict[str, float]] = {}
-        for name in self.metrics:
-            logger.info(f'Evaluating {name} on {len(gt.images)} images (LVIS protocol)...')
+        for name in self.protocol.iou_types(self.metrics):
+            logger.info(f'Evaluating {name} on {len(gt.images)} images (LVIS '
+                        f'{self.protocol.name} protocol)...')
             if name == 'proposal':
                 nested[name] = evaluate_proposals(gt, dets, self.proposal_nums)
             else:
                 result = evaluate_lvis(gt, dets if name == 'bbox' else
-                                       dets.with_scores(mask_scores), name, self.segm_area,
-                                       self.max_dets)
+                                       dets.with_scores(mask_scores), name, area,
+                                       self.max_dets, self.max_dets_per_cat,
+                                       self.dilation_ratio)
                 nested[name] = result.metrics
                 if self.classwise:
                     logger.info(f'per-category {name} AP:\n' +
                                 category_table(result.categories, result.per_category_ap))
             out.update({f'{name}_{k}': float(v) for k, v in nested[name].items()})
-        if 'segm' in nested:
-            out['segm_area'] = self.segm_area
-        logger.info('\n' + format_lvis_results(nested, segm_area=self.segm_area,
-                                               max_dets=self.max_dets))
-        if self.plot_file and ({'bbox', 'segm'} & set(nested)):
+        for name in MASK_METRICS:
+            if name in nested:
+                out[f'{name}_area'] = area
+        logger.info('\n' + format_lvis_results(nested, segm_area=area, max_dets=self.max_dets,
+                                               max_dets_per_cat=self.max_dets_per_cat,
+                                               protocol=self.protocol.name))
+        if self.plot_file and ({'bbox', 'segm', 'boundary'} & set(nested)):
             logger.info(f'AP by frequency plot: {plot_ap_by_frequency(nested, self.plot_file)}')
         return out
