@@ -44,8 +44,7 @@ val_dataloader = dict(
     dataset=dict(type='ImageNetLT', data_root=data_root, split='test',
                  pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False))
-val_evaluator = dict(type='ShotAccuracy', train_ann_file=data_root + 'ImageNet_LT_train.txt',
-                     num_classes=num_classes)
+val_evaluator = dict(type='ShotAccuracy', num_classes=num_classes)
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 
