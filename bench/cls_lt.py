@@ -179,8 +179,8 @@ def choose_on_val(runner, cfg, name: str) -> Dict[str, Any]:
 
     from mmengine.runner import Runner
 
-    from ltr_mm.evaluation.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
-                                                  choose_tau_norm, collect_features)
+    from ltr_mm.analysis.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
+                                                choose_tau_norm, collect_features)
     loader_cfg = copy.deepcopy(cfg.test_dataloader)
     loader_cfg.dataset.ann_file = 'meta/val.txt'
     loader_cfg.update(num_workers=0, persistent_workers=False)

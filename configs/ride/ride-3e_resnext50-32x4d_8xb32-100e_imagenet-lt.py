@@ -56,7 +56,7 @@ param_scheduler = [
          convert_to_iter_based=True),
     dict(type='MultiStepLR', by_epoch=True, begin=0, end=100, milestones=[60, 80], gamma=0.1)
 ]
-train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=10)
+train_cfg = dict(type='ResumableEpochBasedTrainLoop', max_epochs=100, val_interval=10)
 val_cfg = dict()
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=256)

@@ -38,7 +38,7 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.2, momentum=0.9, weight_decay=5e-4, nesterov=False))
 param_scheduler = dict(type='CosineAnnealingLR', T_max=90, eta_min=0.0, by_epoch=True,
                        begin=0, end=90)
-train_cfg = dict(by_epoch=True, max_epochs=90, val_interval=5)
+train_cfg = dict(type='ResumableEpochBasedTrainLoop', max_epochs=90, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=512)

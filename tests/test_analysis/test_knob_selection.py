@@ -5,8 +5,8 @@ import os.path as osp
 import pytest
 import torch
 
-from ltr_mm.evaluation.knob_selection import (best_value, choose_alpha, choose_tau_norm,
-                                              class_mean_top1, sweep_test_cfg)
+from ltr_mm.analysis.knob_selection import (best_value, choose_alpha, choose_tau_norm,
+                                            class_mean_top1, sweep_test_cfg)
 from ltr_mm.registry import CLS_MODELS
 from tool_runs import load_tool
 
