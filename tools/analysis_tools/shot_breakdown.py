@@ -12,10 +12,10 @@ come from exactly one of ``--class-stats``, ``--train-ann-file``, ``--class-coun
 from ``--config`` as a run of it gets them: its ``SetClassStatsHook`` (class-stats file or
 profile, else the training dataset, built and counted); the thresholds come from the config's
 ``ShotAccuracy`` test evaluator (which may also carry ``class_counts``), and
-``--many-thr`` / ``--few-thr`` override them. Each class is one point (x: training images, log scale; y: top-1 on
-its test images), coloured by its many / medium / few group, with the group means as
-horizontal lines and the group boundaries as vertical ones; classes without test images are
-left out. Class names are written next to the points when there are at most 20 classes. The
+``--many-thr`` / ``--few-thr`` override them. Each class is one point (x: training images, log
+scale; y: top-1 on its test images), coloured by its many / medium / few group, with the group
+means as horizontal lines and the group boundaries as vertical ones; classes without test
+images are left out. Class names are written next to the points when there are at most 20 classes. The
 numbers are ``ShotAccuracy``'s, printed as a table as well.
 """
 import argparse

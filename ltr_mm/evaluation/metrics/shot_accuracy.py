@@ -1,5 +1,5 @@
 """Many / medium / few-shot top-1 accuracy for long-tailed classification."""
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 from mmengine.evaluator import BaseMetric
