@@ -290,8 +290,11 @@ class ClassStats:
 
     def __post_init__(self) -> None:
         raw = self.counts.tolist() if hasattr(self.counts, 'tolist') else self.counts
-        counts = tuple(_check_counts([int(n) if isinstance(n, float) and n.is_integer() else n
-                                      for n in raw]))
+        try:
+            counts = tuple(_check_counts([int(n) if isinstance(n, float) and n.is_integer()
+                                          else n for n in raw]))
+        except ValueError as err:
+            raise ValueError(f'ClassStats{self._where()}: {err}') from None
         classes = tuple(self.classes)
         if classes and len(classes) != len(counts):
             raise ValueError(f'ClassStats{self._where()}: {len(classes)} class names for '

@@ -15,8 +15,8 @@ profile, else the training dataset, built and counted); the thresholds come from
 ``--many-thr`` / ``--few-thr`` override them. Each class is one point (x: training images, log
 scale; y: top-1 on its test images), coloured by its many / medium / few group, with the group
 means as horizontal lines and the group boundaries as vertical ones; classes without test
-images are left out. Class names are written next to the points when there are at most 20 classes. The
-numbers are ``ShotAccuracy``'s, printed as a table as well.
+images are left out. Class names are written next to the points when there are at most 20
+classes. The numbers are ``ShotAccuracy``'s, printed as a table as well.
 """
 import argparse
 import json

@@ -143,7 +143,7 @@ class SetClassStatsHook(Hook):
         if self.class_stats is None and self.profile is None and self.stats is None:
             try:
                 dataset = runner.train_dataloader.dataset
-            except RuntimeError:
+            except (AttributeError, RuntimeError):  # no train loop / dataloader in the config
                 print_log('SetClassStatsHook: no class_stats file, no profile and no train '
                           f'dataloader; {", ".join(t[0] for t in targets)} get no class '
                           'statistics', logger='current', level=30)
