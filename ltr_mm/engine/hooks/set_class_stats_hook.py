@@ -102,6 +102,9 @@ class SetClassStatsHook(Hook):
                     self._check_file(stats, dataset)
             elif self.profile is not None:
                 stats = ClassStats.from_profile(**self.profile)
+            elif dataset is None:
+                raise RuntimeError('SetClassStatsHook: no class_stats file, no profile and no '
+                                   'training dataset to count')
             else:
                 stats = ClassStats.from_dataset(dataset, self.count_type)
             self.stats = stats
@@ -130,7 +133,8 @@ class SetClassStatsHook(Hook):
         """Push the statistics into every model module with ``set_class_stats``."""
         targets = self._model_targets(runner)
         if targets:
-            self._push(targets, self._build(runner.train_dataloader.dataset))
+            loader = getattr(runner, 'train_dataloader', None)
+            self._push(targets, self._build(getattr(loader, 'dataset', None)))
 
     def _push_evaluation(self, runner, loop: Any) -> None:
         """Push into the model modules without statistics and into the loop's metrics."""

@@ -59,8 +59,12 @@ def test_focal_config_is_bag_of_tricks_sigmoid_focal(dataset):
 def test_cb_focal_config_weights_the_focal_terms(dataset, beta):
     cfg, head = _build('cb-focal', dataset)
     assert cfg.custom_hooks == [dict(type='SetClassStatsHook')]
-    counts = cfg.val_evaluator.class_counts  # the data set's formula counts
-    head.loss_module.set_class_stats(ClassStats.from_counts(counts))  # SetClassStatsHook's call
+    data = cfg.train_dataloader.dataset
+    num_classes = cfg.model.head.num_classes
+    stats = ClassStats.from_profile(n_max=50000 // num_classes, imb_factor=data.imb_factor,
+                                    num_classes=num_classes)  # what the CIFAR-LT set holds
+    head.loss_module.set_class_stats(stats)  # SetClassStatsHook's call
+    counts = list(stats.counts)
     logits, labels, loss = _run(head)
     n = torch.tensor(counts, dtype=torch.float64)
     weight = (1 - beta) / (1 - beta**n)
