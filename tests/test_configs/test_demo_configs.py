@@ -61,5 +61,5 @@ def test_classification_demo_config_trains_and_tests(config, tiny_fashion_lt, tm
                 '--cfg-options', *options)
     for split in ('many', 'medium', 'few'):
         assert f'shot/{split}' in log
-    with open(stats) as f:
+    with open(f'{root}/class_stats.json') as f:
         assert json.load(f)['num_classes'] == 10
