@@ -44,7 +44,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from bench_child import run_child
 from bench_doc import write_section
@@ -170,7 +170,7 @@ def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
         out.update(choose_on_val(runner, cfg, name))
     out['test'] = runner.test()
     if name.startswith('ride-3'):
-        out.update(ride_gflops(runner.model, name == 'ride-3-ea'))
+        out.update(ride_gflops(runner.model, out['test'] if name == 'ride-3-ea' else None))
     if name == 'ride-3-ea':
         out['threshold'] = float(runner.model.test_cfg['threshold'])
         out['threshold_sweep'] = threshold_sweep(runner, args.ea_thresholds)
@@ -184,8 +184,8 @@ def choose_on_val(runner, cfg, name: str) -> Dict[str, Any]:
 
     from mmengine.runner import Runner
 
-    from ltr_mm.evaluation.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
-                                                  choose_tau_norm, collect_features)
+    from ltr_mm.analysis.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
+                                                choose_tau_norm, collect_features)
     loader_cfg = copy.deepcopy(cfg.test_dataloader)
     loader_cfg.dataset.ann_file = 'meta/val.txt'
     loader_cfg.update(num_workers=0, persistent_workers=False)
@@ -203,18 +203,20 @@ def threshold_sweep(runner, thresholds: List[float]) -> Dict[str, Any]:
     for thr in thresholds:
         runner.model.test_cfg['threshold'] = thr
         res = {'test': runner.test()}
-        res.update(ride_gflops(runner.model, True))
+        res.update(ride_gflops(runner.model, res['test']))
         sweep[f'{thr:g}'] = res
     return sweep
 
 
-def ride_gflops(model, routed: bool) -> Dict[str, Any]:
-    """GFLOPs of the RIDE model without routing and, if ``routed``, with the measured shares."""
+def ride_gflops(model, routed: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """GFLOPs of the RIDE model without routing and, given the test metrics of a routed run
+    (``ExpertShareMetric``'s ``ride/expert_share_k``), with the measured shares."""
     from ltr_mm.utils.ride_macs import ride_macs, routed_macs
-    share = [float(s) for s in model.expert_share()]  # before ride_macs resets the counts
     parts = ride_macs(model, (3, 32, 32))
     out = {'gflops_all_experts': parts['all_experts'] / 1e9}
-    if routed:
+    if routed is not None:
+        share = [float(routed[f'ride/expert_share_{k}'])
+                 for k in range(1, parts['num_experts'] + 1)]
         out.update(expert_share=share, gflops_routed=routed_macs(parts, share) / 1e9)
     return out
 

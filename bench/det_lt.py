@@ -96,7 +96,7 @@ def child_train(name: str, args: argparse.Namespace) -> None:
     from mmengine.runner import Runner
 
     import ltr_mm  # noqa: F401
-    from ltr_mm.evaluation.det_knob_selection import lvis_percent
+    from ltr_mm.analysis.det_knob_selection import lvis_percent
     work_dir = osp.join(args.work_dir, name)
     name, _, seed = name.partition('@')  # 'tde@1': TDE with seed 1
     config, stage1 = RUNS[name]
@@ -158,8 +158,8 @@ def child_select(name: str, args: argparse.Namespace) -> None:
     from mmengine.runner import Runner
 
     import ltr_mm  # noqa: F401
-    from ltr_mm.evaluation.det_knob_selection import (DEFAULT_DET_ALPHAS, choose_det_alpha,
-                                                      lvis_percent)
+    from ltr_mm.analysis.det_knob_selection import (DEFAULT_DET_ALPHAS, choose_det_alpha,
+                                                    lvis_percent)
     from ltr_mm.utils.cli import use_test_split
     work_dir = osp.join(args.work_dir, name)
     cfg = Config.fromfile(osp.join(ROOT, RUNS['tde'][0]))
@@ -182,7 +182,7 @@ def tde_alphas(runner, alphas: List[float], mean_cos: float,
     """Score the trained TDE model again at each alpha of ``alphas`` and at the authors'
     label-free heuristic ``alpha = 1 / mean(cos)`` (one checkpoint, only ``test_cfg``
     changes); ``config_test`` holds the numbers at the config's alpha."""
-    from ltr_mm.evaluation.det_knob_selection import lvis_percent
+    from ltr_mm.analysis.det_knob_selection import lvis_percent
     from ltr_mm.models.functional import heuristic_alpha
     head = runner.model.roi_head.bbox_head
     out: Dict[str, Any] = {'config_alpha': float(head.test_cfg['alpha'])}
@@ -207,7 +207,9 @@ def timing_models(cfg) -> Dict[str, Any]:
     variants = {'Shared2FCBBoxHead (CE)': copy.deepcopy(cfg.model)}
     bags = copy.deepcopy(cfg.model)
     ann = cfg.train_dataloader.dataset.data_root + cfg.train_dataloader.dataset.ann_file
-    bags.roi_head.bbox_head.loss_cls = dict(type='BAGSLoss', num_classes=10, ann_file=ann)
+    from ltr_mm.utils.class_stats import ClassStats
+    bags.roi_head.bbox_head.loss_cls = dict(type='BAGSLoss', num_classes=10,
+                                            class_counts=list(ClassStats.from_file(ann).counts))
     variants['Shared2FCBBoxHead + BAGSLoss'] = bags
     tde = copy.deepcopy(cfg.model)
     tde.roi_head.bbox_head.update(type='TDEBBoxHead', num_heads=2, tau=16.0, gamma=1 / 32,

@@ -35,8 +35,8 @@ STEPS = (
      'every image file stat-ed)'),
     ('class_stats', 'dataset + instance and image counts per class (`dataset_class_counts`) + '
      'class-stats record (`class_stats_dict`)'),
-    ('bags', 'dataset + `BAGSLoss(ann_file=...)` group tables (the file\'s `categories` '
-     'section read and checked)'),
+    ('bags', 'dataset + `BAGSLoss` group tables from `ClassStats.from_file` (the file\'s '
+     '`categories` section read and checked)'),
     ('cbd', 'dataset + mmengine `ClassBalancedDataset(oversample_thr=1e-3)`'),
     ('rfs', 'dataset + ltr_mm `RepeatFactorSampler(repeat_thresh=1e-3)`, one epoch'),
     ('cas', 'dataset + mmdet `ClassAwareSampler`, one epoch'),
@@ -62,7 +62,9 @@ def _step_work(step: str, dataset: Any, ann: str) -> Dict[str, Any]:
                     few=len(stats['shots']['few']))
     if step == 'bags':
         from ltr_mm.models.losses import BAGSLoss
-        tables = BAGSLoss(num_classes=len(dataset.metainfo['classes']), ann_file=ann).tables
+        from ltr_mm.utils.class_stats import ClassStats
+        counts = list(ClassStats.from_file(ann).counts)
+        tables = BAGSLoss(num_classes=len(dataset.metainfo['classes']), class_counts=counts).tables
         return dict(group_sizes=[len(g) for g in tables.group_labels])
     if step == 'cbd':
         from mmengine.dataset import ClassBalancedDataset
@@ -176,7 +178,7 @@ def report(args: argparse.Namespace, data: Dict[str, Any], rows: List[Dict[str, 
               'file once for its checks and its loader, tests a box\'s `category_id` against a '
               'set (mmdet tests it against a list of all category ids, once per box) and frees '
               'each image\'s records once parsed; the data list is the one mmdet builds. '
-              '`BAGSLoss(ann_file=...)` reads only the file\'s `categories` section when every '
+              '`ClassStats.from_file` reads only the file\'s `categories` section when every '
               'category has `instance_count` (LVIS files do).']
     lines += ['', f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
               f'load average {load[0]:.2f} at the start and {load[1]:.2f} at the end (other '

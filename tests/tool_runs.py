@@ -120,9 +120,7 @@ def det_options(root: str, train: int = 8, val: int = 5, batch: int = 2) -> List
 
 def cls_options(root: str, train: int = 32, val: int = 63, batch: int = 8) -> List[str]:
     """Tiny Fashion-MNIST-LT: ``train`` training and ``val`` val / test images."""
-    stats = f'{root}/class_stats.json'
     return loader_options(root, dict(train=train, val=val, test=val), batch) + [
-        f'val_evaluator.class_stats={stats}', f'test_evaluator.class_stats={stats}',
         'val_dataloader.batch_size=16', 'test_dataloader.batch_size=16']
 
 

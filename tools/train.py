@@ -4,11 +4,15 @@
                           [--cfg-options k=v ...] [--launcher none|pytorch]
 
 Multi-process: ``tools/dist_train.sh CONFIG N`` (torchrun; gloo on CPU-only machines).
+
+The run is the one the config describes (its ``train_cfg`` included; the epoch-based ltr_mm
+configs name ``ResumableEpochBasedTrainLoop`` in their schedules), so mmdet's or mmpretrain's
+own ``tools/train.py`` and ``mim train`` give the same run.
 """
 import argparse
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
-from ltr_mm.utils.cli import add_common_args, build_runner, load_config, use_resumable_loop
+from ltr_mm.utils.cli import add_common_args, build_runner, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -28,7 +32,6 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args)
-    use_resumable_loop(cfg)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'

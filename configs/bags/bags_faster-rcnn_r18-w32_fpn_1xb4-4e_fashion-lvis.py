@@ -7,9 +7,9 @@ baseline_checkpoint = 'work_dirs/faster-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis/e
 load_from = baseline_checkpoint
 train_ann = _base_.train_dataloader.dataset.data_root + _base_.train_dataloader.dataset.ann_file
 model = dict(roi_head=dict(bbox_head=dict(loss_cls=dict(
-    _delete_=True, type='BAGSLoss', num_classes=10, ann_file=train_ann,
-    bins=(10, 100, 1000), others_ratio=8.0))))
-custom_hooks = [dict(type='FreezeModulesHook', trainable=['roi_head.bbox_head.fc_cls'])]
+    _delete_=True, type='BAGSLoss', num_classes=10, bins=(10, 100, 1000), others_ratio=8.0))))
+custom_hooks = [dict(type='FreezeModulesHook', trainable=['roi_head.bbox_head.fc_cls']),
+                dict(type='SetClassStatsHook', class_stats=train_ann)]
 default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
     type='Stage1CheckpointHook', allow_new=['roi_head.bbox_head.loss_cls'],
     allow_reinit=['roi_head.bbox_head.fc_cls']))

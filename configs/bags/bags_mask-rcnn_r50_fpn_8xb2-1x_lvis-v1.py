@@ -7,9 +7,9 @@ load_from = baseline_checkpoint
 train_ann = _base_.train_dataloader.dataset.data_root + _base_.train_dataloader.dataset.ann_file
 model = dict(
     roi_head=dict(bbox_head=dict(loss_cls=dict(
-        _base_.bags_loss_cfg, _delete_=True, num_classes=1203, ann_file=train_ann))),
+        _base_.bags_loss_cfg, _delete_=True, num_classes=1203))),
     test_cfg=dict(rcnn=dict(score_thr=0.001, max_per_img=300)))
-custom_hooks = _base_.bags_one_head_hooks
+custom_hooks = _base_.bags_one_head_hooks + [dict(type='SetClassStatsHook', class_stats=train_ann)]
 default_hooks = _base_.bags_one_head_check
 find_unused_parameters = True  # frozen parameters get no gradient under DDP
 optim_wrapper = dict(optimizer=dict(lr=0.01), clip_grad=_base_.bags_clip_grad)

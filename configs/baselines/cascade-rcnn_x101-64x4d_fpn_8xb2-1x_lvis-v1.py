@@ -2,7 +2,7 @@
 # CE, random sampling, 1x schedule on 8 GPUs x 2 images, up to 300 detections per image.
 _base_ = [
     'mmdet::_base_/models/cascade-rcnn_r50_fpn.py', '../_base_/datasets/lvis-v1_detection.py',
-    'mmdet::_base_/schedules/schedule_1x.py', '../_base_/default_runtime_det.py'
+    '../_base_/schedules/det_sgd-1x.py', '../_base_/default_runtime_det.py'
 ]
 # Three cascade stages, regression stds as in mmdet's Cascade R-CNN, 1203-class softmax CE.
 stage_stds = [[0.1, 0.1, 0.2, 0.2], [0.05, 0.05, 0.1, 0.1], [0.033, 0.033, 0.067, 0.067]]

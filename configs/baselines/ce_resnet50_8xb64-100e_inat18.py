@@ -9,8 +9,7 @@ data_preprocessor = dict(num_classes=num_classes)
 train_dataloader = dict(batch_size=64, dataset=dict(type='INat18', data_root=data_root))
 val_dataloader = dict(dataset=dict(type='INat18', data_root=data_root, split='val'))
 test_dataloader = val_dataloader
-val_evaluator = dict(train_ann_file=data_root + 'iNaturalist18_train.txt',
-                     num_classes=num_classes)
+val_evaluator = dict(num_classes=num_classes)
 test_evaluator = val_evaluator
 optim_wrapper = dict(optimizer=dict(lr=0.2))
 auto_scale_lr = dict(base_batch_size=512)

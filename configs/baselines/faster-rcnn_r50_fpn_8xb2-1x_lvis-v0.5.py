@@ -2,7 +2,7 @@
 # 1x schedule on 8 GPUs x 2 images, up to 300 detections per image (the LVIS protocol).
 _base_ = [
     'mmdet::_base_/models/faster-rcnn_r50_fpn.py', '../_base_/datasets/lvis-v0.5_detection.py',
-    'mmdet::_base_/schedules/schedule_1x.py', '../_base_/default_runtime_det.py'
+    '../_base_/schedules/det_sgd-1x.py', '../_base_/default_runtime_det.py'
 ]
 model = dict(
     roi_head=dict(bbox_head=dict(num_classes=1230)),

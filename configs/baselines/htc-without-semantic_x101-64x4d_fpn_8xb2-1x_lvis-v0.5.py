@@ -3,7 +3,7 @@
 # flow), 1230-class softmax CE in every stage, random sampling, 1x on 8 GPUs x 2 images.
 _base_ = [
     'mmdet::_base_/models/cascade-mask-rcnn_r50_fpn.py',
-    '../_base_/datasets/lvis-v0.5_instance.py', 'mmdet::_base_/schedules/schedule_1x.py',
+    '../_base_/datasets/lvis-v0.5_instance.py', '../_base_/schedules/det_sgd-1x.py',
     '../_base_/default_runtime_det.py'
 ]
 mask_head = dict(

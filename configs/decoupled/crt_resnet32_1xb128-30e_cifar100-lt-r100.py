@@ -11,7 +11,8 @@ model = dict(
     backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=stage1_checkpoint,
                                 prefix='backbone.')),
     head=dict(type='LTLinearClsHead'))
-custom_hooks = [dict(type='FreezeModulesHook', trainable=['head.fc'])]
+custom_hooks = [dict(type='FreezeModulesHook', trainable=['head.fc']),
+                dict(type='SetClassStatsHook')]  # training counts of ShotAccuracy
 default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
     type='Stage1CheckpointHook', field='model.backbone.init_cfg.checkpoint',
     allow_reinit=['head.fc']))

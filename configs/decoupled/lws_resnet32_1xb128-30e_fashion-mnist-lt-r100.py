@@ -6,7 +6,8 @@
 _base_ = '../baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py'
 load_from = 'work_dirs/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100/epoch_200.pth'  # stage 1
 model = dict(head=dict(type='LWSClsHead', init_cfg=None))
-custom_hooks = [dict(type='FreezeModulesHook', trainable=['head.fc.scales'])]
+custom_hooks = [dict(type='FreezeModulesHook', trainable=['head.fc.scales']),
+                dict(type='SetClassStatsHook')]  # training counts of ShotAccuracy
 default_hooks = dict(check_stage1=dict(  # stop if the stage-1 checkpoint does not fit
     type='Stage1CheckpointHook', allow_new=['head.fc.scales']))
 train_dataloader = dict(sampler=dict(_delete_=True, type='ClassBalancedSampler'))

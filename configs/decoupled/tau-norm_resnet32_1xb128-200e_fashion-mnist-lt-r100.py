@@ -11,5 +11,5 @@ load_from = 'work_dirs/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100/epoch_200.p
 model = dict(
     head=dict(
         type='LTLinearClsHead',
-        test_cfg=dict(tau_norm=1.0, keep_bias=True, logit_adjust=0.0,
-                      class_counts_from='data/fashion_mnist_lt/class_stats.json')))
+        test_cfg=dict(tau_norm=1.0, keep_bias=True, logit_adjust=0.0)))
+# logit_adjust gets the training counts from the SetClassStatsHook of the dataset base

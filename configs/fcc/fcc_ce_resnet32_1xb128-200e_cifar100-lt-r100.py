@@ -4,14 +4,6 @@
 # Needs the CIFAR-100 python pickles in data/cifar100/cifar-100-python/ (never downloaded).
 _base_ = ['../_base_/schedules/cifar-lt_sgd-200e.py', '../_base_/default_runtime_cls.py']
 data_root = 'data/cifar100/'
-# floor(500 * 0.01 ** (i / 99)), the training counts of CIFAR-100-LT IF100
-class_counts = [
-    500, 477, 455, 434, 415, 396, 378, 361, 344, 328, 314, 299, 286, 273, 260, 248, 237, 226,
-    216, 206, 197, 188, 179, 171, 163, 156, 149, 142, 135, 129, 123, 118, 112, 107, 102, 98,
-    93, 89, 85, 81, 77, 74, 70, 67, 64, 61, 58, 56, 53, 51, 48, 46, 44, 42, 40, 38, 36, 35, 33,
-    32, 30, 29, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 15, 14, 13, 13, 12, 12,
-    11, 11, 10, 10, 9, 9, 8, 8, 7, 7, 7, 6, 6, 6, 6, 5, 5, 5, 5
-]
 model = dict(
     type='LTImageClassifier',
     backbone=dict(type='ResNetCifarLDAM', depth=32),
@@ -47,6 +39,6 @@ val_dataloader = dict(
                  pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
-val_evaluator = dict(type='ShotAccuracy', class_counts=class_counts)
+val_evaluator = dict(type='ShotAccuracy')
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

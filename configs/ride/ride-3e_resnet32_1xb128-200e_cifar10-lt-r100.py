@@ -2,12 +2,8 @@
 _base_ = './ride-3e_resnet32_1xb128-200e_cifar100-lt-r100.py'
 num_classes = 10
 data_root = 'data/cifar10/'
-class_counts = [int(round(v)) if abs(v - round(v)) < 1e-9 else int(v)
-                for v in [5000 * 0.01**(i / 9) for i in range(10)]]
 model = dict(head=dict(num_classes=num_classes))
 data_preprocessor = dict(num_classes=num_classes)
 train_dataloader = dict(dataset=dict(type='CIFAR10LT', data_root=data_root))
 val_dataloader = dict(dataset=dict(type='CIFAR10LT', data_root=data_root))
 test_dataloader = val_dataloader
-val_evaluator = dict(class_counts=class_counts)
-test_evaluator = val_evaluator

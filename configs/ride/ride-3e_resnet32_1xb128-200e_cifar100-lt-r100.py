@@ -9,9 +9,6 @@ _base_ = ['../_base_/schedules/cifar-lt_sgd-200e.py', '../_base_/default_runtime
 num_classes = 100
 num_experts = 3
 data_root = 'data/cifar100/'
-# the Cao et al. profile n_i = floor(500 * (1/100)^(i/99)) (10,847 images) for ShotAccuracy
-class_counts = [int(round(v)) if abs(v - round(v)) < 1e-9 else int(v)
-                for v in [500 * 0.01**(i / 99) for i in range(100)]]
 
 model = dict(
     type='RIDEClassifier',
@@ -46,10 +43,11 @@ val_dataloader = dict(
     dataset=dict(type='CIFAR100LT', data_root=data_root, split='test',
                  pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False))
-val_evaluator = dict(type='ShotAccuracy', class_counts=class_counts)
+val_evaluator = dict(type='ShotAccuracy')
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 
 optim_wrapper = dict(optimizer=dict(lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True))
-# class counts into RIDELoss (from the training set) and the 1-based epoch for the DRW switch
+# class counts into RIDELoss and ShotAccuracy (from the training set) and the 1-based epoch
+# for the DRW switch
 custom_hooks = [dict(type='SetClassStatsHook'), dict(type='SetEpochHook')]

@@ -44,8 +44,7 @@ val_dataloader = dict(
     dataset=dict(type='ImageNetLT', data_root=data_root, split='test',
                  pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False))
-val_evaluator = dict(type='ShotAccuracy', train_ann_file=data_root + 'ImageNet_LT_train.txt',
-                     num_classes=num_classes)
+val_evaluator = dict(type='ShotAccuracy', num_classes=num_classes)
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 
@@ -57,7 +56,7 @@ param_scheduler = [
          convert_to_iter_based=True),
     dict(type='MultiStepLR', by_epoch=True, begin=0, end=100, milestones=[60, 80], gamma=0.1)
 ]
-train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=10)
+train_cfg = dict(type='ResumableEpochBasedTrainLoop', max_epochs=100, val_interval=10)
 val_cfg = dict()
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=256)

@@ -16,3 +16,6 @@ param_scheduler = [dict(type='CosineAnnealingLR', T_max=5, eta_min=0.0,
                         by_epoch=True, begin=0, end=5)]
 train_cfg = dict(max_epochs=5, val_interval=1)
 auto_scale_lr = dict(base_batch_size=512)
+# the accuracy metric of the base plus the share of samples that used k experts
+val_evaluator = [_base_.val_evaluator, dict(type='ExpertShareMetric', num_experts=3)]
+test_evaluator = val_evaluator

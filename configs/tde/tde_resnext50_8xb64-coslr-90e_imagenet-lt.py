@@ -22,7 +22,7 @@ val_dataloader = dict(
     batch_size=64, num_workers=8, sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type='ImageNetLT', data_root=data_root, split='val', pipeline=test_pipeline))
 test_dataloader = dict(val_dataloader, dataset=dict(val_dataloader['dataset'], split='test'))
-val_evaluator = dict(type='ShotAccuracy', train_ann_file=data_root + 'ImageNet_LT_train.txt')
+val_evaluator = dict(type='ShotAccuracy')
 test_evaluator = val_evaluator
 model = dict(
     type='ImageClassifier',
@@ -32,12 +32,13 @@ model = dict(
     head=dict(type='TDEClsHead', num_classes=1000, in_channels=2048, num_heads=2, tau=16.0,
               gamma=1 / 32, mu=0.9, test_cfg=dict(alpha=3.0),
               loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
-custom_hooks = [dict(type='TDEMomentumHook', decay=0.1, lr_scale=50.0)]
+custom_hooks = [dict(type='TDEMomentumHook', decay=0.1, lr_scale=50.0),
+                dict(type='SetClassStatsHook')]  # training counts of ShotAccuracy
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.2, momentum=0.9, weight_decay=5e-4, nesterov=False))
 param_scheduler = dict(type='CosineAnnealingLR', T_max=90, eta_min=0.0, by_epoch=True,
                        begin=0, end=90)
-train_cfg = dict(by_epoch=True, max_epochs=90, val_interval=5)
+train_cfg = dict(type='ResumableEpochBasedTrainLoop', max_epochs=90, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=512)

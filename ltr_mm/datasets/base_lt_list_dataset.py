@@ -3,16 +3,15 @@ from typing import Any, Dict, List, Optional
 
 from mmpretrain.datasets import CustomDataset
 
-from .long_tail_profile import ClassCountsMixin
+from .long_tail_profile import CheckedLabelsMixin
 
 
-class BaseLTListDataset(ClassCountsMixin, CustomDataset):
+class BaseLTListDataset(CheckedLabelsMixin, CustomDataset):
     """A ``CustomDataset`` over a ``relative/path label`` list whose name follows the split.
 
     Subclasses set :attr:`SPLIT_FILES` (split name -> list file relative to ``data_root``) and
     :attr:`NUM_CLASSES`. Without class names in ``metainfo`` the classes are named
-    ``'0' .. 'C-1'``. Per-class counts come from :meth:`get_class_counts` or
-    ``metainfo['class_counts']``.
+    ``'0' .. 'C-1'``. Per-class counts: ``ClassStats.from_dataset(dataset)``.
 
     Args:
         data_root: dataset root; list files and image paths are relative to it.
@@ -45,11 +44,11 @@ class BaseLTListDataset(ClassCountsMixin, CustomDataset):
         return tuple(str(i) for i in range(self.NUM_CLASSES))
 
     def load_data_list(self) -> List[dict]:
-        """Read the list file and record the per-class counts.
+        """Read the list file and check its labels.
 
         Returns:
             list[dict]: ``{'img_path', 'gt_label'}`` per line.
         """
         data_list = super().load_data_list()
-        self._store_class_counts(data_list)
+        self._check_labels(data_list)
         return data_list

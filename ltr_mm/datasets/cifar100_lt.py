@@ -12,8 +12,8 @@ class CIFAR100LT(CifarLTMixin, CIFAR100):
     Class ``i`` keeps ``floor(n_max * (1 / IF) ** (i / 99))`` training images (IF 100: 500 ..
     5, 10,847 images), the first of a ``RandomState(seed)`` permutation of the class. Needs
     ``data_root/cifar-100-python/{train, test}``; never downloads.
-    ``picked_indices`` holds the kept indices into the balanced train split and
-    :meth:`get_class_counts` (or ``metainfo['class_counts']``) the per-class counts.
+    ``picked_indices`` holds the kept indices into the balanced train split;
+    ``ClassStats.from_dataset(train)`` gives the per-class counts.
 
     Args:
         data_root: folder that holds ``cifar-100-python/``.
@@ -24,7 +24,8 @@ class CIFAR100LT(CifarLTMixin, CIFAR100):
         **kwargs: other mmpretrain ``BaseDataset`` arguments.
 
     Example:
+        >>> from ltr_mm.utils.class_stats import ClassStats
         >>> train = CIFAR100LT('data/cifar100', split='train', imb_factor=100)
-        >>> train.get_class_counts()[-1]
+        >>> ClassStats.from_dataset(train).counts[-1]
         5
     """

@@ -7,10 +7,10 @@ import numpy as np
 
 from ltr_mm.utils.class_stats import long_tailed_counts
 
-from .long_tail_profile import ClassCountsMixin, pick_long_tailed
+from .long_tail_profile import CheckedLabelsMixin, pick_long_tailed
 
 
-class CifarLTMixin(ClassCountsMixin):
+class CifarLTMixin(CheckedLabelsMixin):
     """Reads the CIFAR python pickles from disk, never downloads, subsamples the train split.
 
     Mixed in before mmpretrain's ``CIFAR10`` / ``CIFAR100`` (which provide ``base_folder``,
@@ -85,5 +85,5 @@ class CifarLTMixin(ClassCountsMixin):
             imgs, labels = imgs[self.picked_indices], labels[self.picked_indices]
             self._metainfo['picked_indices'] = self.picked_indices.tolist()
         data_list = [{'img': img, 'gt_label': int(label)} for img, label in zip(imgs, labels)]
-        self._store_class_counts(data_list)
+        self._check_labels(data_list)
         return data_list

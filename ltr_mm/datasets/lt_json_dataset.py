@@ -6,18 +6,18 @@ from typing import Any, List, Optional
 from mmpretrain.datasets import BaseDataset
 
 from ..registry import CLS_DATASETS, register
-from .long_tail_profile import ClassCountsMixin
+from .long_tail_profile import CheckedLabelsMixin
 
 
 @register(CLS_DATASETS)
-class LTJsonDataset(ClassCountsMixin, BaseDataset):
+class LTJsonDataset(CheckedLabelsMixin, BaseDataset):
     """Reads the json annotation format of the BagofTricks-LT / FCC data tools.
 
     The file holds ``{"annotations": [{"image_id", "fpath", "im_height", "im_width",
     "category_id"}, ...], "num_classes": C}``; ``category_id`` is the 0-based label and
     ``fpath`` is absolute or relative to ``data_root`` / ``data_prefix``. Class names default
-    to ``'0' .. 'C-1'``. Counts come from :meth:`get_class_counts` or
-    ``metainfo['class_counts']``; ``tools/dataset_converters/replace_path.py`` rewrites the
+    to ``'0' .. 'C-1'``. Counts: ``ClassStats.from_dataset(dataset)``;
+    ``tools/dataset_converters/replace_path.py`` rewrites the
     path prefixes of such files.
 
     Args:
@@ -70,5 +70,5 @@ class LTJsonDataset(ClassCountsMixin, BaseDataset):
             if 'im_height' in ann and 'im_width' in ann:
                 info['ori_shape'] = (int(ann['im_height']), int(ann['im_width']))
             data_list.append(info)
-        self._store_class_counts(data_list)
+        self._check_labels(data_list)
         return data_list

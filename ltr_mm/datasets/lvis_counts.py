@@ -1,6 +1,10 @@
-"""Per-category training instance counts of an LVIS-format file (BAGS groups are built on them)."""
+"""Per-category training instance counts of an LVIS-format file.
+
+Read through :meth:`ltr_mm.utils.class_stats.ClassStats.from_file` (BAGS groups are built on
+them).
+"""
 import json
-from typing import Any, List
+from typing import Any, List, Tuple, Union
 
 from ltr_mm.utils.bad_input import field_error, missing_field_error, short_repr
 from ltr_mm.utils.json_section import read_json_section
@@ -19,7 +23,16 @@ def _counts_from_categories(categories: list, ann_file: str) -> List[int]:
     return [int(c['instance_count']) for c in sorted(categories, key=lambda c: c['id'])]
 
 
-def instance_counts_from_lvis(ann_file: str) -> List[int]:
+def _names(categories: list) -> Tuple[str, ...]:
+    """Category names in id order, or ``()`` unless every category has a string name."""
+    ordered = sorted(categories, key=lambda c: c['id'])
+    names = tuple(c.get('name') for c in ordered)
+    return names if all(isinstance(n, str) for n in names) else ()
+
+
+def instance_counts_from_lvis(
+        ann_file: str,
+        with_names: bool = False) -> Union[List[int], Tuple[List[int], Tuple[str, ...]]]:
     """Per-class training instance counts of an LVIS-format file, in category-id order.
 
     Uses the categories' ``instance_count`` field when every category has it: then only the
@@ -29,18 +42,22 @@ def instance_counts_from_lvis(ann_file: str) -> List[int]:
     Otherwise the whole file is parsed and its annotations are counted per category (checking
     the category ids and every annotation's ``category_id``). Category-id order is the label
     order of mmdet's LVIS datasets (their class tuples follow the category ids). Errors name
-    the file, the field and the value.
+    the file, the field and the value. With ``with_names=True`` the category names in id order
+    (``()`` unless every category has one) are returned as well.
     """
     categories = read_json_section(ann_file, 'categories')
     if isinstance(categories, list) and categories and all(
             isinstance(c, dict) and 'instance_count' in c for c in categories):
-        return _counts_from_categories(categories, ann_file)
-    with open(ann_file) as f:
-        try:
-            data = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ValueError(f'{ann_file}: not valid JSON ({err})') from None
-    return _counts_from_annotations(data, ann_file)
+        counts = _counts_from_categories(categories, ann_file)
+    else:
+        with open(ann_file) as f:
+            try:
+                data = json.load(f)
+            except json.JSONDecodeError as err:
+                raise ValueError(f'{ann_file}: not valid JSON ({err})') from None
+        counts = _counts_from_annotations(data, ann_file)
+        categories = data['categories']
+    return (counts, _names(categories)) if with_names else counts
 
 
 def _counts_from_annotations(data: Any, ann_file: str) -> List[int]:

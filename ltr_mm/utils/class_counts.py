@@ -1,5 +1,7 @@
 """Per-class training counts read from a built dataset (mmpretrain or mmdet).
 
+The counting behind :meth:`ltr_mm.utils.class_stats.ClassStats.from_dataset`.
+
 ``dataset_class_counts`` reads the already-loaded annotation records once, without the deep
 copy that ``get_data_info`` makes for every sample of a non-serialized dataset, so it is fast
 on LVIS-sized sets. Dataset wrappers are unwrapped (``.dataset``: ``ClassBalancedDataset``,
@@ -16,7 +18,7 @@ Count types:
 - ``'auto'``: ``'label'`` when the records carry ``gt_label``, else ``'instance'``.
 """
 import itertools
-from typing import Any, Iterable, Iterator, List, Optional
+from typing import Any, Iterable, Iterator, List, Optional, Tuple
 
 import numpy as np
 
@@ -73,13 +75,14 @@ def _bincount(labels: np.ndarray, num_classes: int, name: str) -> np.ndarray:
     return np.bincount(labels, minlength=num_classes)
 
 
-def _count_one(dataset: Any, count_type: str, num_classes: int) -> np.ndarray:
-    """Counts of one unwrapped dataset."""
+def _count_one(dataset: Any, count_type: str, num_classes: int) -> Tuple[np.ndarray, str]:
+    """Counts of one unwrapped dataset and the count type used (``'auto'`` resolved)."""
     name = type(dataset).__name__
     records = _records(dataset)
     first = next(records, None)
     if first is None:
-        return np.zeros(num_classes, dtype=np.int64)
+        resolved = 'label' if count_type == 'auto' else count_type
+        return np.zeros(num_classes, dtype=np.int64), resolved
     records = itertools.chain([first], records)
     if count_type == 'auto':
         count_type = 'label' if 'gt_label' in first else 'instance'
@@ -87,7 +90,7 @@ def _count_one(dataset: Any, count_type: str, num_classes: int) -> np.ndarray:
         if 'gt_label' not in first:
             raise ValueError(f'{name} records have no gt_label; use count_type="instance" '
                              'or "image" for detection datasets')
-        return _bincount(_labels(r['gt_label'] for r in records), num_classes, name)
+        return _bincount(_labels(r['gt_label'] for r in records), num_classes, name), 'label'
     flat: List[int] = []
     unique = count_type == 'image'
     for record in records:
@@ -95,11 +98,11 @@ def _count_one(dataset: Any, count_type: str, num_classes: int) -> np.ndarray:
                   if not inst.get('ignore_flag', 0)]
         flat.extend(set(labels) if unique else labels)
     flat = np.asarray(flat, dtype=np.int64)
-    return _bincount(flat, num_classes, name)
+    return _bincount(flat, num_classes, name), count_type
 
 
-def dataset_class_counts(dataset: Any, count_type: str = 'auto',
-                         num_classes: Optional[int] = None) -> List[int]:
+def count_dataset(dataset: Any, count_type: str = 'auto',
+                  num_classes: Optional[int] = None) -> Tuple[List[int], str]:
     """Count the training samples of each class of a (possibly wrapped) dataset.
 
     Args:
@@ -109,7 +112,8 @@ def dataset_class_counts(dataset: Any, count_type: str = 'auto',
         num_classes: number of classes. Defaults to None (``len(metainfo['classes'])``).
 
     Returns:
-        list[int]: one count per class.
+        tuple: one count per class (list of int) and the count type used (``'auto'``
+        resolved).
 
     Raises:
         ValueError: on an unknown ``count_type``, missing class names, labels out of range,
@@ -118,10 +122,25 @@ def dataset_class_counts(dataset: Any, count_type: str = 'auto',
     if count_type not in COUNT_TYPES:
         raise ValueError(f'count_type must be one of {COUNT_TYPES}, got {count_type!r}')
     total: Optional[np.ndarray] = None
+    resolved = count_type
     for base in _base_datasets(dataset):
-        counts = _count_one(base, count_type, _num_classes(base, num_classes))
+        counts, resolved = _count_one(base, count_type, _num_classes(base, num_classes))
         if total is not None and total.shape != counts.shape:
             raise ValueError(f'{type(dataset).__name__}: parts have {total.size} and '
                              f'{counts.size} classes')
         total = counts if total is None else total + counts
-    return [int(n) for n in total]
+    return [int(n) for n in total], resolved
+
+
+def dataset_classes(dataset: Any) -> Tuple[str, ...]:
+    """Class names of the first annotated dataset under the wrappers, or ``()``."""
+    base = _base_datasets(dataset)[0]
+    classes = (getattr(base, 'metainfo', None) or {}).get('classes') or ()
+    return tuple(str(c) for c in classes)
+
+
+
+def dataset_class_counts(dataset: Any, count_type: str = 'auto',
+                         num_classes: Optional[int] = None) -> List[int]:
+    """The counts of :func:`count_dataset` alone (same arguments and errors)."""
+    return count_dataset(dataset, count_type, num_classes)[0]

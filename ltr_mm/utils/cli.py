@@ -64,24 +64,6 @@ def setup_cpu_distributed(cfg: Config) -> None:
     cfg.model_wrapper_cfg = wrapper
 
 
-def use_resumable_loop(cfg: Config) -> None:
-    """Train epoch-based configs with ltr_mm's ``ResumableEpochBasedTrainLoop``.
-
-    A ``train_cfg`` that names mmengine's ``EpochBasedTrainLoop`` (by type or by
-    ``by_epoch=True``) gets the drop-in subclass, whose checkpoints resume exactly inside an
-    epoch (see :class:`ltr_mm.engine.runner.ResumableEpochBasedTrainLoop`). Any other loop
-    is left alone.
-    """
-    train_cfg = cfg.get('train_cfg')
-    if not train_cfg:
-        return
-    if train_cfg.get('type') is None and train_cfg.get('by_epoch', False):
-        train_cfg.pop('by_epoch')
-        train_cfg.type = 'ResumableEpochBasedTrainLoop'
-    elif train_cfg.get('type') == 'EpochBasedTrainLoop':
-        train_cfg.type = 'ResumableEpochBasedTrainLoop'
-
-
 def test_dataset_cfg(cfg: Config) -> Config:
     """The test dataset config that names the annotation file (looking through dataset
     wrappers such as ``ClassBalancedDataset``)."""

@@ -1,4 +1,5 @@
-"""Every config parses, imports ltr_mm in its scope and builds its model on the CPU."""
+"""Every config parses, imports ltr_mm in its scope and builds its model on the CPU; its
+class statistics come from SetClassStatsHook and its training loop is the one it names."""
 import glob
 import os.path as osp
 
@@ -33,6 +34,25 @@ def _no_pretrained(cfg):
     return cfg
 
 
+def _check_class_stats_provider(cfg, model, metrics):
+    """A config whose model or metrics wait for class statistics declares the one provider."""
+    waiting = [type(m).__name__ for m in model.modules()
+               if callable(getattr(m, 'set_class_stats', None))
+               and not getattr(m, 'has_class_stats', False)]
+    waiting += [m.__name__ for m in metrics if callable(getattr(m, 'set_class_stats', None))]
+    hooks = [h.type for h in cfg.get('custom_hooks', [])]
+    if waiting:
+        assert 'SetClassStatsHook' in hooks, (waiting, hooks)
+
+
+def _check_train_loop(cfg):
+    """The loop is in the config (tools/train.py rewrites nothing): epoch-based configs name
+    ltr_mm's resumable loop, iteration-based ones keep mmengine's."""
+    assert 'by_epoch' not in cfg.train_cfg
+    assert cfg.train_cfg.type in ('ResumableEpochBasedTrainLoop', 'IterBasedTrainLoop'), \
+        cfg.train_cfg
+
+
 def test_configs_are_found():
     assert len(CONFIGS) >= 11
 
@@ -46,11 +66,16 @@ def test_config_builds(path):
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[key].dataset
         assert registry.DATASETS.get(dataset.type) is not None, (key, dataset.type)
+    metrics = []
     for key in ('val_evaluator', 'test_evaluator'):
-        assert registry.METRICS.get(cfg[key].type) is not None, (key, cfg[key].type)
+        for evaluator in (cfg[key] if isinstance(cfg[key], list) else [cfg[key]]):
+            metrics.append(registry.METRICS.get(evaluator.type))
+            assert metrics[-1] is not None, (key, evaluator.type)
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = registry.MODELS.build(ConfigDict(_no_pretrained(cfg.model.to_dict())))
     assert sum(p.numel() for p in model.parameters()) > 0
+    _check_class_stats_provider(cfg, model, metrics)
+    _check_train_loop(cfg)
     if cfg.default_scope == 'mmdet':
         heads = model.roi_head.bbox_head
         heads = list(heads) if isinstance(heads, torch.nn.ModuleList) else [heads]

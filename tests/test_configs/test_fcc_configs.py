@@ -12,6 +12,7 @@ from mmpretrain.structures import DataSample
 
 import ltr_mm  # noqa: F401
 from ltr_mm.registry import CLS_MODELS
+from ltr_mm.utils.class_stats import ClassStats
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 FCC_CE = 'configs/fcc/fcc_ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
@@ -29,7 +30,7 @@ def _build(model_cfg):
         model = CLS_MODELS.build(model_cfg)
     for module in model.modules():  # what SetClassStatsHook does
         if module is not model and callable(getattr(module, 'set_class_stats', None)):
-            module.set_class_stats(COUNTS)
+            module.set_class_stats(ClassStats.from_counts(COUNTS))
     return model
 
 

@@ -51,9 +51,9 @@ def _options(config, root):
             dataset += '.dataset'
         options += [f'{dataset}.data_root={root}/', f'{dataset}.indices={indices}',
                     f'{loader}.num_workers=0', f'{loader}.persistent_workers=False']
-    loss_cls = cfg.model.roi_head.bbox_head.get('loss_cls', {})
-    if 'ann_file' in loss_cls:
-        options.append(f'model.roi_head.bbox_head.loss_cls.ann_file={train_ann}')
+    for i, hook in enumerate(cfg.get('custom_hooks', [])):
+        if hook.type == 'SetClassStatsHook' and hook.get('class_stats'):
+            options.append(f'custom_hooks.{i}.class_stats={train_ann}')
     return options, cfg
 
 

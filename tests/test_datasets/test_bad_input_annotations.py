@@ -9,7 +9,7 @@ from mmdet.registry import DATASETS
 import ltr_mm  # noqa: F401
 from ltr_mm.datasets import CheckedCocoDataset, CheckedLVISV05Dataset, CheckedLVISV1Dataset
 from ltr_mm.datasets.validation import SkippedAnnotationsWarning, check_coco_format
-from ltr_mm.models.losses.bags_loss import instance_counts_from_lvis
+from ltr_mm.utils.class_stats import ClassStats
 
 from bad_input_data import CLASSES, lvis_dict, lvis_kwargs, write_lvis
 
@@ -227,13 +227,13 @@ def test_check_coco_format_on_a_dict():
 def test_bags_counts_reader_checks_the_file(tmp_path):
     data = lvis_dict()
     ann = write_lvis(tmp_path, data, images=False)
-    assert instance_counts_from_lvis(ann) == [1, 1, 1]
+    assert ClassStats.from_file(ann).counts == (1, 1, 1)
     for cat in data['categories']:
         del cat['instance_count']
     data['annotations'][3]['category_id'] = 9
     (tmp_path / 'ann.json').write_text(json.dumps(data))
     with pytest.raises(ValueError) as info:
-        instance_counts_from_lvis(ann)
+        ClassStats.from_file(ann)
     assert str(info.value) == (
         f'{ann}: field "annotations[3].category_id" = 9 is not the id of any category '
         '(annotation id 4; 1 annotation(s) with an unknown category_id, values [9]; the file '
@@ -245,7 +245,7 @@ def test_bags_counts_reader_checks_instance_counts(tmp_path):
     data['categories'][1]['instance_count'] = -4
     ann = write_lvis(tmp_path, data, images=False)
     with pytest.raises(ValueError) as info:
-        instance_counts_from_lvis(ann)
+        ClassStats.from_file(ann)
     assert str(info.value) == (f'{ann}: field "categories[1].instance_count" = -4 is not a '
                                'non-negative integer (category id 2)')
     data['categories'][1]['instance_count'] = 4
@@ -253,7 +253,7 @@ def test_bags_counts_reader_checks_instance_counts(tmp_path):
     write_lvis(tmp_path, data, images=False)
     with pytest.raises(ValueError, match=r'field "categories\[2\]\.id" = 2 duplicates '
                        r'categories\[1\]\.id'):
-        instance_counts_from_lvis(ann)
+        ClassStats.from_file(ann)
 
 
 def test_read_json_section(tmp_path):

@@ -15,7 +15,7 @@ from ltr_mm.evaluation.metrics import ShotAccuracy
 from ltr_mm.models.heads import LTLinearClsHead
 from ltr_mm.models.losses import BalancedSoftmaxLoss
 from ltr_mm.models.losses.bags_loss import BAGSLoss
-from ltr_mm.utils.class_stats import write_class_stats
+from ltr_mm.utils.class_stats import ClassStats, write_class_stats
 
 from bad_input_data import lvis_dict, write_lvis
 
@@ -80,22 +80,20 @@ def test_hook_file_that_fits(tmp_path, runner):
     assert runner.model.head.loss.class_counts.tolist() == [2, 1, 1]
 
 
-def test_head_class_counts_from_with_wrong_length(tmp_path):
+def test_head_stats_with_wrong_length(tmp_path):
     path = tmp_path / 'class_stats.json'
     write_class_stats(path, list('abcd'), [5, 4, 3, 1])
-    head = LTLinearClsHead(num_classes=3, in_channels=4,
-                           test_cfg=dict(logit_adjust=1.0, class_counts_from=str(path)))
+    head = LTLinearClsHead(num_classes=3, in_channels=4, test_cfg=dict(logit_adjust=1.0))
     with pytest.raises(ValueError) as info:
-        head.predict((torch.zeros(2, 4), ))
-    assert str(info.value) == (
-        f'{path}: field "counts" = [5, 4, 3, 1] has 4 entries but LTLinearClsHead '
-        '(test_cfg.class_counts_from) has 3 classes')
+        head.set_class_stats(ClassStats.from_file(path))
+    assert str(info.value) == f'LTLinearClsHead: {path} has 4 class counts for num_classes=3'
 
 
 def test_shot_accuracy_file_with_other_class_names(tmp_path):
     path = tmp_path / 'class_stats.json'
     write_class_stats(path, ['cat', 'dog', 'fox'], [500, 50, 5])
-    metric = ShotAccuracy(class_stats=str(path))
+    metric = ShotAccuracy()
+    metric.set_class_stats(ClassStats.from_file(path))
     metric.dataset_meta = dict(classes=CLASSES)
     metric.process(None, [DataSample().set_gt_label(0).set_pred_label(0)])
     with pytest.raises(ValueError) as info:
@@ -114,13 +112,13 @@ def test_bags_loss_counts_that_do_not_fit():
         BAGSLoss(num_classes=3, class_counts=[4, -2, 1])
 
 
-def test_bags_loss_ann_file_with_other_class_number(tmp_path):
+def test_bags_loss_annotation_file_with_other_class_number(tmp_path):
     data = lvis_dict()
     for cat in data['categories']:
         del cat['instance_count']
     ann = write_lvis(tmp_path, data, images=False)
-    loss = BAGSLoss(num_classes=4, ann_file=ann)
+    loss = BAGSLoss(num_classes=4)
     with pytest.raises(ValueError) as info:
-        loss.tables  # noqa: B018  (the counts are read on first use)
-    assert str(info.value) == (f'{ann}: field "categories" = [2, 1, 1] has 3 entries; BAGSLoss '
+        loss.set_class_stats(ClassStats.from_file(ann))
+    assert str(info.value) == (f'{ann}: field "counts" = [2, 1, 1] has 3 entries; BAGSLoss '
                                'needs num_classes=4 non-negative integer counts')

@@ -6,8 +6,14 @@ import pytest
 
 from ltr_mm.datasets import FashionMNISTLT, ImageNetLT, INat18, LTJsonDataset, PlacesLT
 from ltr_mm.registry import CLS_DATASETS
+from ltr_mm.utils.class_stats import ClassStats
 
 LINES = ['train/a/1.JPEG 0', 'train/a/2.JPEG 0', 'train/b/3.JPEG 2', 'train/c/4.JPEG 2']
+
+
+def _counts(dataset):
+    """Per-class training counts, as SetClassStatsHook computes them."""
+    return list(ClassStats.from_dataset(dataset).counts)
 
 
 def _write_list(path, lines=LINES):
@@ -25,7 +31,7 @@ def test_split_lists(tmp_path, cls, split_file, num):
     split = split_file.rsplit('_', 1)[1][:-4]
     ds = CLS_DATASETS.build(dict(type=cls.__name__, data_root=str(tmp_path), split=split))
     assert len(ds) == 4 and len(ds.metainfo['classes']) == num
-    counts = ds.get_class_counts()
+    counts = _counts(ds)
     assert len(counts) == num and counts[:3] == [2, 0, 2] and sum(counts) == 4
     assert ds.get_data_info(2)['img_path'] == osp.join(str(tmp_path), 'train/b/3.JPEG')
     with pytest.raises(ValueError, match='split must be one of'):
@@ -36,7 +42,7 @@ def test_explicit_ann_file_and_classes(tmp_path):
     _write_list(tmp_path / 'my.txt')
     ds = ImageNetLT(data_root=str(tmp_path), ann_file='my.txt', metainfo=dict(
         classes=('x', 'y', 'z')))
-    assert ds.metainfo['classes'] == ('x', 'y', 'z') and ds.get_class_counts() == [2, 0, 2]
+    assert ds.metainfo['classes'] == ('x', 'y', 'z') and _counts(ds) == [2, 0, 2]
     imagenet_names = ImageNetLT(data_root=str(tmp_path), ann_file='my.txt').metainfo['classes']
     assert imagenet_names[0].startswith('tench')
     with pytest.raises(ValueError, match=r'labels must lie in \[0, 2\)'):
@@ -52,7 +58,7 @@ def test_fashion_mnist_lt_layout(tmp_path):
         {'seed': 0, 'indices': {'c4': [1], 'c8': [3]}}))
     train = FashionMNISTLT(data_root=str(tmp_path))
     assert train.metainfo['classes'] == tuple(names) and train.picked_indices == [1, 3]
-    assert train.get_class_counts() == [0, 0, 0, 0, 1, 0, 0, 0, 1, 0]
+    assert _counts(train) == [0, 0, 0, 0, 1, 0, 0, 0, 1, 0]
     test = FashionMNISTLT(data_root=str(tmp_path), split='test')
     assert len(test) == 1 and test.picked_indices is None
 
@@ -67,7 +73,7 @@ def test_json_dataset_absolute_and_relative_paths(tmp_path):
     ds = CLS_DATASETS.build(dict(type='LTJsonDataset', ann_file='train.json',
                                  data_root=str(tmp_path), data_prefix='images'))
     assert len(ds) == 3 and ds.metainfo['classes'] == ('0', '1', '2', '3', '4')
-    assert ds.get_class_counts() == [1, 0, 0, 2, 0] == ds.metainfo['class_counts']
+    assert _counts(ds) == [1, 0, 0, 2, 0]
     first, second = ds.get_data_info(0), ds.get_data_info(1)
     assert first['img_path'] == '/abs/img1.jpg' and first['img_id'] == 1
     assert second['img_path'] == osp.join(str(tmp_path), 'images', 'rel/img2.jpg')
@@ -78,5 +84,5 @@ def test_json_dataset_without_num_classes(tmp_path):
     path = tmp_path / 'a.json'
     path.write_text(json.dumps({'annotations': [_ann(1, 'x.png', 2)]}))
     ds = LTJsonDataset(str(path), metainfo=dict(classes=('a', 'b', 'c', 'd')))
-    assert ds.get_class_counts() == [0, 0, 1, 0]
-    assert LTJsonDataset(str(path)).get_class_counts() == [0, 0, 1]
+    assert _counts(ds) == [0, 0, 1, 0]
+    assert _counts(LTJsonDataset(str(path))) == [0, 0, 1]

@@ -22,7 +22,6 @@ from torch.utils.data import Dataset
 from ltr_mm.engine.runner import ResumableEpochBasedTrainLoop
 from ltr_mm.engine.runner.resumable_loop import (SkipFirstBatches, get_rng_state,
                                                  set_rng_state)
-from ltr_mm.utils.cli import use_resumable_loop
 
 EPOCHS, ITERS_PER_EPOCH = 3, 5
 
@@ -157,16 +156,3 @@ def test_skip_first_batches_and_rng_round_trip():
     set_rng_state(state)
     assert first == (random.random(), np.random.rand(), torch.rand(1))
 
-
-def test_tools_use_the_loop_for_epoch_based_configs():
-    from mmengine.config import Config
-    cls = Config(dict(train_cfg=dict(by_epoch=True, max_epochs=2, val_interval=1)))
-    use_resumable_loop(cls)
-    assert cls.train_cfg == dict(type='ResumableEpochBasedTrainLoop', max_epochs=2,
-                                 val_interval=1)
-    det = Config(dict(train_cfg=dict(type='EpochBasedTrainLoop', max_epochs=2)))
-    use_resumable_loop(det)
-    assert det.train_cfg.type == 'ResumableEpochBasedTrainLoop'
-    iters = Config(dict(train_cfg=dict(type='IterBasedTrainLoop', max_iters=10)))
-    use_resumable_loop(iters)
-    assert iters.train_cfg.type == 'IterBasedTrainLoop'

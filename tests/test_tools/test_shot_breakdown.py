@@ -74,8 +74,37 @@ def test_errors_name_the_problem(tmp_path):
     config = tmp_path / 'cfg.py'
     config.write_text("test_evaluator = dict(type='Accuracy', topk=(1, ))\n")
     with pytest.raises(ValueError, match='no ShotAccuracy'):
-        tool.counts_from_config(str(config))
+        tool.stats_from_config(str(config))
     empty = tmp_path / 'empty.pkl'
     empty.write_bytes(__import__('pickle').dumps([]))
     with pytest.raises(ValueError, match='non-empty list'):
         tool.load_results(str(empty))
+
+
+def test_counts_from_the_config_hook(tmp_path):
+    """Without counts in the evaluator, the config's SetClassStatsHook says where they come
+    from: a class-stats file, a profile or the training dataset."""
+    results = tmp_path / 'results.pkl'
+    _dump(results)
+    stats = tmp_path / 'class_stats.json'
+    write_class_stats(stats, NAMES, COUNTS)
+    config = tmp_path / 'cfg.py'
+    config.write_text("test_evaluator = dict(type='ShotAccuracy', few_thr=19)\n"
+                      f"custom_hooks = [dict(type='SetClassStatsHook', class_stats='{stats}')]\n")
+    data = tool.main([str(results), '--config', str(config), '--out', str(tmp_path / 'a.png')])
+    assert data['counts'] == COUNTS
+    assert data['group'] == ['many', 'many', 'medium', 'medium', 'medium', 'few']
+    config.write_text("test_evaluator = dict(type='ShotAccuracy')\ncustom_hooks = [dict("
+                      "type='SetClassStatsHook', profile=dict(n_max=600, imb_factor=200, "
+                      "num_classes=6))]\n")
+    stats_, _ = tool.stats_from_config(str(config))
+    assert stats_.counts == (600, 207, 72, 24, 8, 3)
+    (tmp_path / 'train.txt').write_text(''.join(f'x{i}.png {i % 3}\n' for i in range(7)))
+    config.write_text(
+        "default_scope = 'mmpretrain'\n"
+        "test_evaluator = dict(type='ShotAccuracy')\n"
+        "custom_hooks = [dict(type='SetClassStatsHook')]\n"
+        f"train_dataloader = dict(dataset=dict(type='CustomDataset', data_root='{tmp_path}', "
+        "ann_file='train.txt', pipeline=[], metainfo=dict(classes=('a', 'b', 'c'))))\n")
+    stats_, _ = tool.stats_from_config(str(config))
+    assert stats_.counts == (3, 2, 2) and stats_.classes == ('a', 'b', 'c')

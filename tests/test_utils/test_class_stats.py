@@ -135,3 +135,76 @@ def test_long_tailed_counts_cifar100_profile(imb, total, tail):
 def test_long_tailed_counts_refuses_bad_arguments(args):
     with pytest.raises(ValueError, match='need imb_factor >= 1'):
         cs.long_tailed_counts(*args)
+
+
+def test_class_stats_value_is_frozen_and_normalised():
+    stats = cs.ClassStats(counts=np.array([500, 100, 3]), classes=['a', 'b', 'c'],
+                          kind='instance', many=50, few=5, source='here')
+    assert stats.counts == (500, 100, 3) and all(type(n) is int for n in stats.counts)
+    assert stats.classes == ('a', 'b', 'c') and stats.num_classes == 3
+    assert stats.shots() == {'many': [0, 1], 'medium': [], 'few': [2]}
+    assert stats == cs.ClassStats((500, 100, 3), ('a', 'b', 'c'), 'instance', 50, 5)  # source
+    with pytest.raises(AttributeError):                                  # is not compared
+        stats.counts = (1, 2, 3)
+    assert cs.ClassStats.from_counts([4.0, 2]).counts == (4, 2)  # integral floats are counts
+    assert cs.ClassStats.from_counts([4, 2]).describe() == 'class_counts'
+    assert cs.ClassStats((1, 2)).describe() == 'ClassStats(2 label counts)'
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(counts=[3, -1]), r'counts\[1\] = -1 is not a non-negative integer'),
+    (dict(counts=[3, 2.5]), r'counts\[1\] = 2.5 is not a non-negative integer'),
+    (dict(counts=[3, 1], classes=['a']), r'ClassStats \(f.json\): 1 class names for 2 counts'),
+    (dict(counts=[3, 1], classes=['a', 2]), r'classes\[1\] = 2 is not a string'),
+    (dict(counts=[3, 1], kind='boxes'), "kind must be one of .* got 'boxes'"),
+    (dict(counts=[3, 1], many=5, few=10), 'few <= many'),
+])
+def test_class_stats_refuses_bad_values(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        cs.ClassStats(source='f.json', **kwargs)
+
+
+# (n_max, imb_factor, num_classes) of every config that computed its counts inline before
+# SetClassStatsHook fed ShotAccuracy, with the expression those configs used
+@pytest.mark.parametrize('n_max, imb, num', [
+    (5000, 100, 10), (5000, 50, 10), (5000, 10, 10), (500, 100, 100), (500, 50, 100),
+    (500, 10, 100)])
+def test_profile_equals_the_former_config_comprehension(n_max, imb, num):
+    inline = [int(round(v)) if abs(v - round(v)) < 1e-9 else int(v)
+              for v in [n_max * (1 / imb)**(i / (num - 1)) for i in range(num)]]
+    stats = cs.ClassStats.from_profile(n_max=n_max, imb_factor=imb, num_classes=num)
+    assert list(stats.counts) == inline and stats.kind == 'label' and stats.classes == ()
+    assert 'imb_factor=' + str(imb) in stats.source
+    if imb == 100 and num == 100:  # the literal 0.01 of the RIDE configs gives the same list
+        assert inline == [int(round(v)) if abs(v - round(v)) < 1e-9 else int(v)
+                          for v in [500 * 0.01**(i / 99) for i in range(100)]]
+
+
+def test_from_file_reads_a_class_stats_file(tmp_path):
+    path = tmp_path / 'class_stats.json'
+    cs.write_class_stats(path, ['a', 'b', 'c'], [30, 12, 5], many=20, few=10)
+    stats = cs.ClassStats.from_file(path)
+    assert stats == cs.ClassStats((30, 12, 5), ('a', 'b', 'c'), 'label', many=20, few=10)
+    assert stats.source == str(path) and stats.shots()['few'] == [2]
+    path.write_text(json.dumps({**GOOD, 'counts': [200, -1]}))
+    with pytest.raises(ValueError, match=r"field 'counts\[1\]' = -1"):
+        cs.ClassStats.from_file(path)
+
+
+def test_from_label_list(tmp_path):
+    path = tmp_path / 'train.txt'
+    path.write_text('a.png 2\n\nb.png 0\nc d.png 2\n')
+    assert cs.ClassStats.from_label_list(path).counts == (1, 0, 2)
+    assert cs.ClassStats.from_label_list(path, num_classes=5).counts == (1, 0, 2, 0, 0)
+    with pytest.raises(ValueError, match=r"train.txt: line 1: expected .* \[0, 2\)"):
+        cs.ClassStats.from_label_list(path, num_classes=2)
+    path.write_text('\n')
+    with pytest.raises(ValueError, match='no labelled lines'):
+        cs.ClassStats.from_label_list(path)
+
+
+def test_as_class_stats_refuses_plain_counts():
+    stats = cs.ClassStats((1, 2))
+    assert cs.as_class_stats(stats, 'X') is stats
+    with pytest.raises(TypeError, match='X.set_class_stats takes a ClassStats'):
+        cs.as_class_stats([1, 2], 'X')

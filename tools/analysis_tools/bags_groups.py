@@ -24,7 +24,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from ltr_mm.models.functional.group_softmax import (  # noqa: E402
     build_group_tables, original_layout)
-from ltr_mm.models.losses.bags_loss import instance_counts_from_lvis  # noqa: E402
+from ltr_mm.utils.class_stats import ClassStats  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -48,7 +48,7 @@ def category_names(ann):
 def main(argv=None):
     args = parse_args(argv)
     bins = [int(b) if float(b).is_integer() else b for b in args.bins]
-    counts = instance_counts_from_lvis(args.ann)
+    counts = list(ClassStats.from_file(args.ann).counts)
     names, cat_ids = category_names(args.ann)
     tables = build_group_tables(counts, bins)
     print(f'{len(counts)} classes, {tables.num_fg_groups} groups, fc_cls width '

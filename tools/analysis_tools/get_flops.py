@@ -2,7 +2,7 @@
 
 For RIDE models it prints the shared trunk, one expert, one classifier, one router and the
 static (all experts) cost, plus the routed cost for the measured shares of samples that used
-1..E experts (``--ea-share``, e.g. the ``expert_share_k`` values logged by the test run)::
+1..E experts (``--ea-share``, e.g. the ``ride/expert_share_k`` values of the test run)::
 
     python tools/analysis_tools/get_flops.py configs/ride/CONFIG.py --shape 32 32 \
         --ea-share 40.99 9.47 49.54

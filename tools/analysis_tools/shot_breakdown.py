@@ -8,31 +8,31 @@ Usage::
         --class-stats data/fashion_mnist_lt/class_stats.json --out shots.png --out-json shots.json
 
 ``results.pkl`` holds the predictions dumped by ``tools/test.py --out``. The training counts
-come from the ``ShotAccuracy`` of ``--config``'s ``test_evaluator`` (its ``class_stats``,
-``train_ann_file`` or ``class_counts`` and its thresholds) or from exactly one of
-``--class-stats``, ``--train-ann-file``, ``--class-counts``; ``--many-thr`` / ``--few-thr``
-override the thresholds. Each class is one point (x: training images, log scale; y: top-1 on
-its test images), coloured by its many / medium / few group, with the group means as
-horizontal lines and the group boundaries as vertical ones; classes without test images are
-left out. Class names are written next to the points when there are at most 20 classes. The
-numbers are ``ShotAccuracy``'s, printed as a table as well.
+come from exactly one of ``--class-stats``, ``--train-ann-file``, ``--class-counts``, or else
+from ``--config`` as a run of it gets them: its ``SetClassStatsHook`` (class-stats file or
+profile, else the training dataset, built and counted); the thresholds come from the config's
+``ShotAccuracy`` test evaluator (which may also carry ``class_counts``), and
+``--many-thr`` / ``--few-thr`` override them. Each class is one point (x: training images, log
+scale; y: top-1 on its test images), coloured by its many / medium / few group, with the group
+means as horizontal lines and the group boundaries as vertical ones; classes without test
+images are left out. Class names are written next to the points when there are at most 20
+classes. The numbers are ``ShotAccuracy``'s, printed as a table as well.
 """
 import argparse
 import json
 import os.path as osp
 import pickle
 import sys
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from ltr_mm.evaluation.metrics.shot_accuracy import SHOTS, ShotAccuracy  # noqa: E402
 from ltr_mm.evaluation.shot_table import format_shot_table  # noqa: E402
-from ltr_mm.utils.class_stats import load_class_stats  # noqa: E402
+from ltr_mm.utils.class_stats import ClassStats  # noqa: E402
 
 COLOURS = {'many': 'tab:blue', 'medium': 'tab:orange', 'few': 'tab:red'}
-COUNT_KEYS = ('class_stats', 'train_ann_file', 'class_counts', 'num_classes', 'many_thr',
-              'few_thr')
+METRIC_KEYS = ('num_classes', 'many_thr', 'few_thr')
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -53,15 +53,54 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def counts_from_config(path: str) -> Dict[str, Any]:
-    """The count and threshold arguments of the config's ``ShotAccuracy`` test evaluator."""
-    from mmengine.config import Config
-    evaluators = Config.fromfile(path).test_evaluator
+def _shot_accuracy_cfg(cfg: Any, path: str) -> Dict[str, Any]:
+    """The config's ``ShotAccuracy`` test evaluator."""
+    evaluators = cfg.test_evaluator
     evaluators = evaluators if isinstance(evaluators, (list, tuple)) else [evaluators]
     for evaluator in evaluators:
         if evaluator.get('type') in ('ShotAccuracy', 'ltr_mm.ShotAccuracy'):
-            return {k: evaluator[k] for k in COUNT_KEYS if evaluator.get(k) is not None}
-    raise ValueError(f'{path}: test_evaluator has no ShotAccuracy to take training counts from')
+            return evaluator
+    raise ValueError(f'{path}: test_evaluator has no ShotAccuracy to take thresholds from')
+
+
+def _hook_cfg(cfg: Any) -> Optional[Dict[str, Any]]:
+    """The config's ``SetClassStatsHook``, or None."""
+    for hook in cfg.get('custom_hooks') or []:
+        if hook.get('type') in ('SetClassStatsHook', 'ltr_mm.SetClassStatsHook'):
+            return hook
+    return None
+
+
+def _dataset_stats(cfg: Any, count_type: str) -> ClassStats:
+    """Build the config's training dataset and count it."""
+    import ltr_mm  # noqa: F401  (registers the datasets)
+    from mmengine.registry import DATASETS, init_default_scope
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    return ClassStats.from_dataset(DATASETS.build(cfg.train_dataloader.dataset), count_type)
+
+
+def stats_from_config(path: str) -> Tuple[Optional[ClassStats], Dict[str, Any]]:
+    """The training statistics and the ``ShotAccuracy`` arguments a run of the config uses.
+
+    Returns:
+        tuple: the statistics (from the evaluator's ``class_counts``, else from the
+        ``SetClassStatsHook`` as it would build them; None without either) and the
+        evaluator's ``num_classes`` / ``many_thr`` / ``few_thr``.
+    """
+    from mmengine.config import Config
+    cfg = Config.fromfile(path)
+    evaluator = _shot_accuracy_cfg(cfg, path)
+    args = {k: evaluator[k] for k in METRIC_KEYS if evaluator.get(k) is not None}
+    if evaluator.get('class_counts') is not None:
+        return ClassStats.from_counts(list(evaluator['class_counts'])), args
+    hook = _hook_cfg(cfg)
+    if hook is None:
+        return None, args
+    if hook.get('class_stats'):
+        return ClassStats.from_file(hook['class_stats']), args
+    if hook.get('profile'):
+        return ClassStats.from_profile(**hook['profile']), args
+    return _dataset_stats(cfg, hook.get('count_type', 'auto')), args
 
 
 def load_results(path: str) -> List[dict]:
@@ -73,14 +112,15 @@ def load_results(path: str) -> List[dict]:
     return results
 
 
-def breakdown(results: Sequence[Any], **count_args: Any) -> Dict[str, Any]:
+def breakdown(results: Sequence[Any], stats: ClassStats, **count_args: Any) -> Dict[str, Any]:
     """Per-class accuracy, training count and shot group, computed by ``ShotAccuracy``.
 
     Args:
         results: data samples (dicts or ``DataSample``) with ``gt_label`` and
             ``pred_score`` or ``pred_label``.
-        **count_args: ``ShotAccuracy`` arguments (``class_stats``, ``train_ann_file``,
-            ``class_counts``, ``num_classes``, ``many_thr``, ``few_thr``).
+        stats: the training statistics.
+        **count_args: ``ShotAccuracy`` arguments (``num_classes``, ``many_thr``,
+            ``few_thr``).
 
     Returns:
         dict: ``counts``, ``per_class_acc`` (``-1`` without test images), ``group`` (the
@@ -88,6 +128,7 @@ def breakdown(results: Sequence[Any], **count_args: Any) -> Dict[str, Any]:
         and sizes, ``mean_class_acc``).
     """
     metric = ShotAccuracy(per_class=True, **count_args)
+    metric.set_class_stats(stats)
     metric.process(None, results)
     metrics = metric.compute_metrics(metric.results)
     group = [''] * len(metric.counts)
@@ -140,20 +181,26 @@ def plot(data: Dict[str, Any], out: str, names: Optional[Sequence[str]] = None,
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     """Compute the breakdown, print the table, write the PNG (and JSON)."""
     args = parse_args(argv)
-    count_args = counts_from_config(args.config) if args.config else {}
-    given = {'class_stats': args.class_stats, 'train_ann_file': args.train_ann_file,
-             'class_counts': args.class_counts}
-    if any(v is not None for v in given.values()):
-        for key in given:
-            count_args.pop(key, None)
-        count_args.update({k: v for k, v in given.items() if v is not None})
-    for key in ('num_classes', 'many_thr', 'few_thr'):
+    stats, count_args = stats_from_config(args.config) if args.config else (None, {})
+    given = [name for name in ('class_stats', 'train_ann_file', 'class_counts')
+             if getattr(args, name) is not None]
+    if len(given) > 1:
+        raise ValueError(f'give one of --class-stats, --train-ann-file, --class-counts; got '
+                         f'{given}')
+    for key in METRIC_KEYS:
         if getattr(args, key) is not None:
             count_args[key] = getattr(args, key)
-    data = breakdown(load_results(args.results), **count_args)
-    names = None
-    if count_args.get('class_stats'):
-        names = load_class_stats(count_args['class_stats'])['classes']
+    if args.class_stats is not None:
+        stats = ClassStats.from_file(args.class_stats)
+    elif args.train_ann_file is not None:
+        stats = ClassStats.from_label_list(args.train_ann_file, count_args.get('num_classes'))
+    elif args.class_counts is not None:
+        stats = ClassStats.from_counts(args.class_counts)
+    if stats is None:
+        raise ValueError('no training counts: give --class-stats, --train-ann-file or '
+                         '--class-counts, or a --config with SetClassStatsHook')
+    data = breakdown(load_results(args.results), stats, **count_args)
+    names = list(stats.classes) or None
     plot(data, args.out, names, args.title if args.title is not None
          else osp.basename(args.results))
     print(format_shot_table(data['metrics'], prefix=''))

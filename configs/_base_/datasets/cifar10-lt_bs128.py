@@ -3,15 +3,13 @@
 # 12,406 images, 5000 .. 50); test = the untouched balanced 10,000-image test split. Needs the
 # CIFAR-10 python pickles in data/cifar10/cifar-10-batches-py/ (never downloaded).
 # Train: random crop 32 with padding 4, horizontal flip; normalisation of methods.md 1.1.
-# ShotAccuracy gets the training counts from `class_counts`, computed here with the dataset's
-# own formula: the pickle-based dataset writes no class-stats file or list. A child changing
-# `imb_factor` recomputes `class_counts` with the same line (see the CE baselines).
+# ShotAccuracy gets the training counts from SetClassStatsHook, which counts the training set
+# (so a child changing `imb_factor` changes them too); configs that set their own custom_hooks
+# keep the hook in their list.
 dataset_type = 'CIFAR10LT'
 data_root = 'data/cifar10/'
 num_classes = 10
 imb_factor = 100
-class_counts = [int(round(v)) if abs(v - round(v)) < 1e-9 else int(v)
-                for v in [5000 * (1 / imb_factor)**(i / 9) for i in range(10)]]
 data_preprocessor = dict(
     num_classes=num_classes, mean=[125.307, 122.961, 113.8575],
     std=[51.5865, 50.847, 51.255], to_rgb=False)
@@ -38,6 +36,7 @@ val_dataloader = dict(
                  pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
-val_evaluator = dict(type='ShotAccuracy', class_counts=class_counts, num_classes=num_classes)
+val_evaluator = dict(type='ShotAccuracy', num_classes=num_classes)
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
+custom_hooks = [dict(type='SetClassStatsHook')]

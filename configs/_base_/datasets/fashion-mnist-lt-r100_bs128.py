@@ -36,6 +36,8 @@ val_dataloader = dict(
                  data_prefix='', classes=classes, test_mode=True, pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
-val_evaluator = dict(type='ShotAccuracy', class_stats=data_root + 'class_stats.json')
+val_evaluator = dict(type='ShotAccuracy')
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
+# the training counts of ShotAccuracy (and of any count-based model part), from the train list
+custom_hooks = [dict(type='SetClassStatsHook')]

@@ -3,8 +3,9 @@
 # class, for model selection), test = ImageNet_LT_test.txt (50 per class, the ILSVRC-2012 val
 # set). data_root holds the three lists and the ILSVRC train/ and val/ folders (never
 # downloaded). Train: RandomResizedCrop 224, horizontal flip, ColorJitter(0.4, 0.4, 0.4);
-# test: short edge 256, centre crop 224 (the RIDE / TDE augmentation). ShotAccuracy counts
-# the training images per class from the train list (many > 100, few < 20).
+# test: short edge 256, centre crop 224 (the RIDE / TDE augmentation). ShotAccuracy gets the
+# training images per class from SetClassStatsHook, which counts the train list (many > 100,
+# few < 20).
 dataset_type = 'ImageNetLT'
 data_root = 'data/imagenet_lt/'
 num_classes = 1000
@@ -36,6 +37,6 @@ test_dataloader = dict(
     batch_size=64, num_workers=8, persistent_workers=True,
     dataset=dict(type=dataset_type, data_root=data_root, split='test', pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False))
-val_evaluator = dict(type='ShotAccuracy', train_ann_file=data_root + 'ImageNet_LT_train.txt',
-                     num_classes=num_classes)
+val_evaluator = dict(type='ShotAccuracy', num_classes=num_classes)
 test_evaluator = val_evaluator
+custom_hooks = [dict(type='SetClassStatsHook')]

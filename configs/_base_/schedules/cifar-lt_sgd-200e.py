@@ -10,7 +10,8 @@ param_scheduler = [
     dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs, milestones=[160, 180],
          gamma=0.01)
 ]
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=10)
+# ltr_mm's drop-in EpochBasedTrainLoop whose --resume continues exactly inside an epoch
+train_cfg = dict(type='ResumableEpochBasedTrainLoop', max_epochs=max_epochs, val_interval=10)
 val_cfg = dict()
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=128)

@@ -1,7 +1,9 @@
 # SGD schedule of the small detectors trained from scratch on the embedded set.
 # A child sets `max_epochs` and the milestones through train_cfg / param_scheduler.
 max_epochs = 12
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=max_epochs)
+# ltr_mm's drop-in EpochBasedTrainLoop whose --resume continues exactly inside an epoch
+train_cfg = dict(type='ResumableEpochBasedTrainLoop', max_epochs=max_epochs,
+                 val_interval=max_epochs)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 param_scheduler = [

@@ -1,13 +1,12 @@
 """Many / medium / few-shot top-1 accuracy for long-tailed classification."""
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 from mmengine.evaluator import BaseMetric
-from mmengine.fileio import get_text
 from torch import Tensor
 
 from ltr_mm.registry import CLS_METRICS, register
-from ltr_mm.utils.class_stats import counts_from_labels, load_class_stats, split_shots
+from ltr_mm.utils.class_stats import ClassStats, as_class_stats, split_shots
 from ltr_mm.utils.class_stats_match import check_stats_match
 
 SHOTS = ('many', 'medium', 'few')
@@ -28,18 +27,16 @@ class ShotAccuracy(BaseMetric):
 
     Keys: ``shot/top1``, ``shot/many``, ``shot/medium``, ``shot/few``, ``shot/mean_class_acc``,
     the group sizes ``shot/{many,medium,few}_classes`` and, with ``per_class=True``,
-    ``shot/per_class_acc`` (list, ``-1`` for classes without test samples). Training counts
-    come from exactly one of ``class_stats``, ``train_ann_file``, ``class_counts``; the
-    thresholds are this metric's arguments (a class-stats file's ``thresholds`` are unused).
+    ``shot/per_class_acc`` (list, ``-1`` for classes without test samples). The training
+    counts arrive through :meth:`set_class_stats` (``SetClassStatsHook`` calls it before
+    validation and testing) or ``class_counts``; the thresholds are this metric's arguments
+    (those of the statistics are unused). Statistics with class names must name the evaluated
+    dataset's classes, in its order.
 
     Args:
-        class_stats (str, optional): class-stats JSON file (``ltr_mm.utils.class_stats``).
-            Defaults to None.
-        train_ann_file (str, optional): training list, one ``<path> <label>`` per line
-            (ImageNet-LT style); blank lines are skipped. Defaults to None.
-        class_counts (Sequence[int], optional): training images per class. Defaults to None.
-        num_classes (int, optional): the counts must have this length; sizes the counts of
-            ``train_ann_file`` (else largest label + 1). Defaults to None.
+        class_counts (Sequence[int], optional): training images per class. Defaults to None
+            (set by :meth:`set_class_stats`).
+        num_classes (int, optional): the counts must have this length. Defaults to None.
         many_thr (int): many-shot classes have more images than this. Defaults to 100.
         few_thr (int): few-shot classes have fewer images than this. Defaults to 20.
         per_class (bool): also return ``per_class_acc``. Defaults to False.
@@ -58,61 +55,48 @@ class ShotAccuracy(BaseMetric):
 
     default_prefix: Optional[str] = 'shot'
 
-    def __init__(self, class_stats: Optional[str] = None, train_ann_file: Optional[str] = None,
-                 class_counts: Optional[Sequence[int]] = None,
+    def __init__(self, class_counts: Optional[Sequence[int]] = None,
                  num_classes: Optional[int] = None, many_thr: int = 100, few_thr: int = 20,
                  per_class: bool = False, collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
-        self.counts, self.source = self._load_counts(class_stats, train_ann_file,
-                                                     class_counts, num_classes)
-        self.class_stats = class_stats
-        try:
-            self.shots = split_shots(self.counts, many=many_thr, few=few_thr)
-        except ValueError as err:
-            raise ValueError(f'ShotAccuracy: {self.source}: {err}') from None
-        self.counts = [int(n) for n in self.counts]
+        split_shots([], many=many_thr, few=few_thr)  # ValueError on bad thresholds
+        self.num_classes = num_classes
+        self.many_thr, self.few_thr = many_thr, few_thr
         self.per_class = per_class
+        self.class_stats: Optional[ClassStats] = None
+        self.counts: List[int] = []
+        self.shots: Dict[str, List[int]] = {}
+        if class_counts is not None:
+            self.set_class_stats(ClassStats.from_counts(list(class_counts)))
 
-    @staticmethod
-    def _load_counts(class_stats: Optional[str], train_ann_file: Optional[str],
-                     class_counts: Optional[Sequence[int]],
-                     num_classes: Optional[int]) -> Tuple[List[int], str]:
-        """Read the training counts; return them and a description of their source."""
-        sources = (('class_stats', class_stats), ('train_ann_file', train_ann_file),
-                   ('class_counts', class_counts))
-        given = [name for name, value in sources if value is not None]
-        if len(given) != 1:
-            raise ValueError('ShotAccuracy needs exactly one of class_stats, train_ann_file '
-                             f'or class_counts; got {given or "none"}')
-        if class_stats is not None:
-            counts = load_class_stats(class_stats)['counts']
-            source = f"class_stats file '{class_stats}' (num_classes={len(counts)})"
-        elif train_ann_file is not None:
-            counts = ShotAccuracy._counts_from_list(train_ann_file, num_classes)
-            source = f"train_ann_file '{train_ann_file}' ({len(counts)} classes)"
-        else:
-            counts = list(class_counts)
-            source = f'class_counts ({len(counts)} classes)'
-        if num_classes is not None and len(counts) != num_classes:
-            raise ValueError(f'ShotAccuracy: {source} does not match num_classes={num_classes}')
-        return counts, source
+    @property
+    def has_class_stats(self) -> bool:
+        """Whether the training counts are known."""
+        return self.class_stats is not None
 
-    @staticmethod
-    def _counts_from_list(path: str, num_classes: Optional[int]) -> List[int]:
-        """Count labels of a ``<path> <label>`` list; ValueError naming file and line."""
-        labels = []
-        for lineno, line in enumerate(get_text(path).splitlines(), 1):
-            parts = line.rsplit(maxsplit=1)
-            label = int(parts[1]) if len(parts) == 2 and parts[1].isdecimal() else -1
-            if parts and not 0 <= label < (num_classes or label + 1):
-                raise ValueError(f"ShotAccuracy: train_ann_file '{path}' line {lineno}: expected "
-                                 f"'<path> <label>', label in [0, {num_classes or 'inf'}), "
-                                 f'got {line!r}')
-            labels += [label] if parts else []
-        if not labels:
-            raise ValueError(f"ShotAccuracy: train_ann_file '{path}' has no labelled lines")
-        return counts_from_labels(labels, num_classes or max(labels) + 1)
+    @property
+    def source(self) -> str:
+        """Where the training counts come from, for messages."""
+        stats = self.class_stats
+        return f'{stats.describe()} ({stats.num_classes} classes)' if stats else 'no counts'
+
+    def set_class_stats(self, stats: ClassStats) -> None:
+        """Take the training statistics and split the classes into shot groups.
+
+        Args:
+            stats: per-class training statistics.
+
+        Raises:
+            ValueError: if ``num_classes`` was given and the counts have another length.
+        """
+        stats = as_class_stats(stats, type(self).__name__)
+        if self.num_classes is not None and stats.num_classes != self.num_classes:
+            raise ValueError(f'ShotAccuracy: {stats.describe()} ({stats.num_classes} classes) '
+                             f'does not match num_classes={self.num_classes}')
+        self.shots = split_shots(stats.counts, many=self.many_thr, few=self.few_thr)
+        self.counts = list(stats.counts)
+        self.class_stats = stats
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         """Keep the top-1 prediction, the label and the score width of every sample.
@@ -152,6 +136,9 @@ class ShotAccuracy(BaseMetric):
         Returns:
             dict: metric name (without prefix) to value, see the class docstring.
         """
+        if self.class_stats is None:
+            raise RuntimeError('ShotAccuracy: training counts not set; add SetClassStatsHook to '
+                               'custom_hooks or pass class_counts')
         self._check_dataset_classes()
         num_classes = len(self.counts)
         widths = sorted({r['width'] for r in results if r['width'] is not None})
@@ -170,11 +157,11 @@ class ShotAccuracy(BaseMetric):
         return dict(metrics, per_class_acc=per_class_acc) if self.per_class else metrics
 
     def _check_dataset_classes(self) -> None:
-        """A class-stats file must name the evaluated dataset's classes, in its order."""
+        """Statistics with names must name the evaluated dataset's classes, in its order."""
         classes = (self.dataset_meta or {}).get('classes')
-        if self.class_stats is not None and classes:
-            check_stats_match(load_class_stats(self.class_stats), self.class_stats,
-                              'the evaluated dataset (dataset_meta)', classes=classes)
+        if classes:
+            check_stats_match(self.class_stats, 'the evaluated dataset (dataset_meta)',
+                              classes=classes)
 
     @staticmethod
     def calculate(pred: Tensor, target: Tensor, shots: Dict[str, List[int]],

@@ -1,19 +1,19 @@
 """Image classifier for RIDE: distillation teacher, expert assignment, dynamic inference."""
 import copy
 import os.path as osp
-from typing import Callable, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import torch
 from mmengine.config import Config
-from mmengine.dist import all_reduce
-from mmengine.logging import MessageHub
 from mmengine.runner.checkpoint import load_checkpoint
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
-from ltr_mm.models.functional.ride_routing import dynamic_expert_inference, expert_share
+from ltr_mm.models.functional.ride_routing import dynamic_expert_inference
 from ltr_mm.registry import CLS_MODELS, register
+
+TEACHER = 'teacher'
 
 
 @register(CLS_MODELS)
@@ -21,19 +21,20 @@ class RIDEClassifier(ImageClassifier):
     """`RIDE <https://arxiv.org/abs/2010.01809>`_ classifier: ImageClassifier plus three options.
 
     * ``teacher``: ``dict(model=<model cfg> or config='<file.py>', checkpoint='<file.pth>')``.
-      The teacher is built at construction, its weights are loaded by ``init_weights()``
-      (the Runner calls it before training), and it stays frozen and in eval mode. It is not
-      a registered sub-module: it never appears in ``parameters()`` or ``state_dict()``; it
-      follows ``.to()``/``.cuda()``. ``loss`` adds ``loss_distill`` = ``distill_loss``
-      (default :class:`RIDEDistillLoss`) on the mean student logits, once per batch.
+      The teacher is built at construction as the sub-module :attr:`teacher`, its weights are
+      loaded by ``init_weights()`` (the Runner calls it before training), and it stays frozen
+      (``requires_grad=False``) and in eval mode. State-dict hooks keep it out of checkpoints:
+      ``state_dict()`` drops its keys and ``load_state_dict()`` keeps its current weights, so
+      student checkpoints have the same keys with and without a teacher. ``loss`` adds
+      ``loss_distill`` = ``distill_loss`` (default :class:`RIDEDistillLoss`) on the mean
+      student logits, once per batch.
     * ``router``: a :class:`RIDERouter` config. Stage 2 (expert assignment): backbone, neck
       and head are frozen (``requires_grad=False``, BN in eval mode) and ``loss`` returns
       only the router loss.
     * dynamic inference (router set and ``test_cfg['dynamic']``, default True): each sample
       adds experts until its router says stop (:func:`dynamic_expert_inference`). Each
-      prediction gets a ``num_experts`` field; the share of samples (over all ranks) that used
-      k experts since the last ``eval()`` is in :meth:`expert_share` and logged as the scalars
-      ``val/expert_share_k`` and ``test/expert_share_k``.
+      prediction gets a ``num_experts`` metainfo field with the number of experts it used;
+      ``ExpertShareMetric`` turns them into the share of samples that used k experts.
 
     The backbone must be a RIDE backbone (``forward_trunk``/``forward_expert``) and the head a
     :class:`RIDEHead` for routing.
@@ -55,24 +56,19 @@ class RIDEClassifier(ImageClassifier):
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.test_cfg = dict(dict(dynamic=True, threshold=0.5), **(test_cfg or {}))
-        self._teacher: List[torch.nn.Module] = []
+        self.teacher: Optional[torch.nn.Module] = None
         self._teacher_checkpoint: Optional[str] = None
         self._teacher_loaded = False
         if teacher is not None:
             self._build_teacher(copy.deepcopy(dict(teacher)))
             self.distill_loss = CLS_MODELS.build(distill_loss)
+            self._register_state_dict_hook(_drop_teacher_keys)
+            self._register_load_state_dict_pre_hook(self._keep_teacher_weights)
         self.router = CLS_MODELS.build(router) if router is not None else None
         if self.router is not None:
             for module in (self.backbone, self.neck, self.head):
                 for param in (module.parameters() if module is not None else []):
                     param.requires_grad = False
-        self.register_buffer('expert_hist', torch.zeros(0, dtype=torch.long),
-                             persistent=False)
-
-    @property
-    def teacher(self) -> Optional[torch.nn.Module]:
-        """The frozen teacher model, or None."""
-        return self._teacher[0] if self._teacher else None
 
     def _build_teacher(self, spec: dict) -> None:
         """Build the teacher from ``spec['model']`` or the ``model`` of ``spec['config']``."""
@@ -92,8 +88,20 @@ class RIDEClassifier(ImageClassifier):
         teacher = CLS_MODELS.build(model_cfg)
         for param in teacher.parameters():
             param.requires_grad = False
-        self._teacher = [teacher.eval()]
+        self.teacher = teacher.eval()
         self._teacher_checkpoint = spec['checkpoint']
+
+    def _keep_teacher_weights(self, state_dict: Dict[str, Any], prefix: str, *args) -> None:
+        """Load-state-dict pre-hook: the teacher keeps its own weights.
+
+        Teacher entries of ``state_dict`` are replaced by the teacher's current tensors (added
+        where missing), so a student checkpoint loads strictly and never changes the teacher.
+        """
+        head = prefix + TEACHER + '.'
+        for key in [k for k in state_dict if k.startswith(head)]:
+            del state_dict[key]
+        for key, value in self.teacher.state_dict(keep_vars=True).items():
+            state_dict[head + key] = value.detach()
 
     def init_weights(self) -> None:
         """Initialise the student, then load the teacher checkpoint."""
@@ -102,13 +110,6 @@ class RIDEClassifier(ImageClassifier):
             load_checkpoint(self.teacher, self._teacher_checkpoint, map_location='cpu',
                             strict=True, revise_keys=[(r'^module\.', '')])
             self._teacher_loaded = True
-
-    def _apply(self, fn: Callable, *args, **kwargs) -> 'RIDEClassifier':
-        """Move/cast the hidden teacher together with the model."""
-        super()._apply(fn, *args, **kwargs)
-        if self.teacher is not None:
-            self.teacher._apply(fn, *args, **kwargs)
-        return self
 
     def train(self, mode: bool = True) -> 'RIDEClassifier':
         """Set the mode; the teacher and, with a router, the stage-1 model stay in eval."""
@@ -119,8 +120,6 @@ class RIDEClassifier(ImageClassifier):
             for module in (self.backbone, self.neck, self.head):
                 if module is not None:
                     module.eval()
-        if not mode:
-            self.expert_hist = torch.zeros(0, dtype=torch.long, device=self.expert_hist.device)
         return self
 
     def loss(self, inputs: Tensor, data_samples: List[DataSample]) -> dict:
@@ -163,24 +162,17 @@ class RIDEClassifier(ImageClassifier):
         predictions = head._get_predictions(score, data_samples)
         for sample, k in zip(predictions, used.tolist()):
             sample.set_field(k, 'num_experts', field_type='metainfo')
-        self._record_share(used, backbone.num_experts)
         return predictions
 
-    def _record_share(self, used: Tensor, num_experts: int) -> None:
-        """Accumulate the expert-count histogram and publish the shares as scalars."""
-        hist = torch.bincount(used, minlength=num_experts + 1)[1:num_experts + 1]
-        all_reduce(hist)  # every rank logs the share over all ranks (no-op on one process)
-        if self.expert_hist.numel() != num_experts:
-            self.expert_hist = torch.zeros(num_experts, dtype=torch.long,
-                                           device=self.expert_hist.device)
-        self.expert_hist += hist.to(self.expert_hist.device)
-        hub = MessageHub.get_current_instance()
-        for k, share in enumerate(self.expert_share(), start=1):
-            for mode in ('val', 'test'):
-                hub.update_scalar(f'{mode}/expert_share_{k}', share)
 
-    def expert_share(self) -> List[float]:
-        """Share of samples that used exactly k = 1..E experts since the last ``eval()``."""
-        hist = self.expert_hist
-        used = torch.repeat_interleave(torch.arange(1, hist.numel() + 1), hist.cpu())
-        return expert_share(used, hist.numel())
+def _drop_teacher_keys(module: RIDEClassifier, state_dict: Dict[str, Any], prefix: str,
+                       local_metadata: Any) -> None:
+    """State-dict hook: the frozen teacher is not part of the student's checkpoint."""
+    head = prefix + TEACHER + '.'
+    for key in [k for k in state_dict if k.startswith(head)]:
+        del state_dict[key]
+    metadata = getattr(state_dict, '_metadata', None)
+    if metadata is not None:
+        name = prefix + TEACHER
+        for key in [k for k in metadata if k == name or k.startswith(name + '.')]:
+            del metadata[key]

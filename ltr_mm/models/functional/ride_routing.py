@@ -3,7 +3,7 @@
 Router i (0-based, ``i < E - 1``) decides whether a sample that has used experts 0..i also
 runs expert i+1. Its inputs are expert i's pooled feature and the mean logits of experts 0..i.
 """
-from typing import Callable, List, Tuple
+from typing import Callable, Tuple
 
 import torch
 from torch import Tensor
@@ -84,17 +84,3 @@ def dynamic_expert_inference(
         used[active] += 1
     return logit_sum / used.unsqueeze(1).to(logit_sum), used
 
-
-def expert_share(num_used: Tensor, num_experts: int) -> List[float]:
-    """Fraction of samples that used exactly k experts, for k = 1..E.
-
-    Args:
-        num_used: (N,) number of experts each sample used.
-        num_experts: number of experts E.
-
-    Returns:
-        list[float]: E fractions summing to 1 (all zero for an empty input).
-    """
-    hist = torch.bincount(num_used.long().flatten().cpu(), minlength=num_experts + 1)[1:]
-    total = max(int(hist.sum()), 1)
-    return [float(h) / total for h in hist[:num_experts]]

@@ -10,12 +10,10 @@ from torch import Tensor
 from ltr_mm.models.functional import adjust_logits, cosine_logits, log_prior, tau_normalize
 from ltr_mm.models.layers import CosineLinear
 from ltr_mm.registry import CLS_MODELS, register
-from ltr_mm.utils.class_stats import load_class_stats
-from ltr_mm.utils.class_stats_match import check_stats_match
+from ltr_mm.utils.class_stats import ClassStats, as_class_stats
 
 Counts = Union[Sequence[int], Tensor]
-DEFAULT_TEST_CFG: Dict[str, Any] = dict(
-    tau_norm=0.0, keep_bias=True, logit_adjust=0.0, class_counts_from=None)
+DEFAULT_TEST_CFG: Dict[str, Any] = dict(tau_norm=0.0, keep_bias=True, logit_adjust=0.0)
 
 
 @register(CLS_MODELS)
@@ -33,10 +31,8 @@ class LTLinearClsHead(LinearClsHead):
       weights already, so ``tau_norm`` leaves its logits unchanged.
     - ``logit_adjust=tau``: post-hoc `logit adjustment <https://arxiv.org/abs/2007.07314>`_,
       ``z_c - tau * log pi_c`` with ``pi`` the training class prior (zero counts count as one);
-      ``0`` is off. The counts come from ``class_counts_from`` (a class-stats JSON written by
-      ``tools/dataset_converters``) if set, else from :meth:`set_class_stats`
-      (``SetClassStatsHook``; ``has_class_stats`` tells it whether counts are set) or the
-      ``class_counts`` argument.
+      ``0`` is off. The counts come from :meth:`set_class_stats` (``SetClassStatsHook``;
+      ``has_class_stats`` tells whether they are set) or the ``class_counts`` argument.
 
     ``pred_score`` is the softmax of the corrected logits.
 
@@ -48,8 +44,8 @@ class LTLinearClsHead(LinearClsHead):
         scale (float): Logit scale of the cosine classifier. Defaults to 16.0.
         class_counts (Sequence[int], optional): Training counts per class. Defaults to None.
         test_cfg (dict, optional): ``tau_norm`` (float, defaults to 0.0), ``keep_bias`` (bool,
-            defaults to True), ``logit_adjust`` (float, defaults to 0.0) and
-            ``class_counts_from`` (str path, defaults to None). Defaults to None (all off).
+            defaults to True) and ``logit_adjust`` (float, defaults to 0.0). Defaults to None
+            (all off).
         init_cfg (dict, optional): Initialisation. Defaults to
             ``dict(type='Normal', layer='Linear', std=0.01)`` (the cosine layer keeps its
             uniform init).
@@ -74,33 +70,30 @@ class LTLinearClsHead(LinearClsHead):
                              f'allowed {sorted(DEFAULT_TEST_CFG)}')
         self.test_cfg = {**DEFAULT_TEST_CFG, **(test_cfg or {})}
         self.register_buffer('log_prior', torch.zeros(num_classes), persistent=False)
-        self.has_class_stats = False
-        self._counts_file: Optional[str] = None
+        self.class_stats: Optional[ClassStats] = None
         if class_counts is not None:
-            self.set_class_stats(class_counts)
+            self.set_class_stats(ClassStats.from_counts(class_counts))
 
-    def set_class_stats(self, counts: Counts) -> None:
-        """Set the training counts per class (fills the ``log_prior`` buffer)."""
-        prior = log_prior(counts)
-        if prior.numel() != self.num_classes:
-            raise ValueError(f'{type(self).__name__}: {prior.numel()} class counts for '
+    @property
+    def has_class_stats(self) -> bool:
+        """Whether :meth:`set_class_stats` has been called."""
+        return self.class_stats is not None
+
+    def set_class_stats(self, stats: ClassStats) -> None:
+        """Keep the training statistics and fill the ``log_prior`` buffer from their counts."""
+        stats = as_class_stats(stats, type(self).__name__)
+        if stats.num_classes != self.num_classes:
+            raise ValueError(f'{type(self).__name__}: {stats.describe()} has '
+                             f'{stats.num_classes} class counts for '
                              f'num_classes={self.num_classes}')
-        self.log_prior.copy_(prior.to(self.log_prior.device))
-        self.has_class_stats = True
+        self.log_prior.copy_(log_prior(stats.counts).to(self.log_prior.device))
+        self.class_stats = stats
 
     def _current_log_prior(self) -> Tensor:
-        """Log prior for logit adjustment, reading ``class_counts_from`` once if set."""
-        path = self.test_cfg['class_counts_from']
-        if path is not None and path != self._counts_file:
-            stats = load_class_stats(path)
-            check_stats_match(stats, path, f'{type(self).__name__} (test_cfg.class_counts_from)',
-                              num_classes=self.num_classes)
-            self.set_class_stats(stats['counts'])
-            self._counts_file = path
+        """Log prior for logit adjustment."""
         if not self.has_class_stats:
             raise RuntimeError(f'{type(self).__name__}: logit_adjust needs class counts; add '
-                               'SetClassStatsHook, pass class_counts or set '
-                               'test_cfg.class_counts_from')
+                               'SetClassStatsHook or pass class_counts')
         return self.log_prior
 
     def _linear(self, x: Tensor, weight: Tensor, bias: Optional[Tensor]) -> Tensor:

@@ -7,6 +7,7 @@ from torch import Tensor
 
 from ltr_mm.models.functional import fcc_factors
 from ltr_mm.registry import CLS_MODELS, register
+from ltr_mm.utils.class_stats import ClassStats, as_class_stats
 
 Counts = Union[Sequence[int], Tensor]
 
@@ -65,24 +66,27 @@ class FeatureClusterCompression(nn.Module):
         self.epoch: Optional[int] = None
         self.register_buffer('factors', torch.ones(num_classes), persistent=False)
         self.has_class_stats = False
+        self.class_stats: Optional[ClassStats] = None
         if order == 'index':
             self._set_factors(None)
         elif order == 'rank':
             if class_counts is not None:
-                self.set_class_stats(class_counts)
+                self.set_class_stats(ClassStats.from_counts(class_counts))
         else:
             raise ValueError(f"order must be 'rank' or 'index', got {order!r}")
 
-    def _set_factors(self, counts: Optional[Counts]) -> None:
+    def _set_factors(self, counts: Optional[Sequence[int]]) -> None:
         """Recompute the per-class factor buffer."""
         factors = fcc_factors(self.num_classes, self.gamma, counts, self.order, self.decimals)
         self.factors.copy_(factors.to(self.factors.device))
         self.has_class_stats = True
 
-    def set_class_stats(self, counts: Counts) -> None:
-        """Set the training counts per class (used by ``order='rank'``)."""
+    def set_class_stats(self, stats: ClassStats) -> None:
+        """Keep the training statistics; their counts rank the classes (``order='rank'``)."""
+        stats = as_class_stats(stats, type(self).__name__)
         if self.order == 'rank':
-            self._set_factors(counts)
+            self._set_factors(list(stats.counts))
+        self.class_stats = stats
 
     def set_epoch(self, epoch: int) -> None:
         """Set the 1-based epoch about to run."""

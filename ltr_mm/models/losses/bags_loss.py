@@ -4,17 +4,14 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 import torch
 from mmdet.models.losses import accuracy
-from mmengine.logging import print_log
 from torch import Tensor, nn
 
 from ltr_mm.models.functional.group_softmax import (DEFAULT_BINS, GroupTables, bags_loss,
                                                     build_group_tables, check_bins,
                                                     merge_group_scores, num_group_channels)
-from ltr_mm.datasets.lvis_counts import instance_counts_from_lvis
 from ltr_mm.registry import DET_MODELS, register
 from ltr_mm.utils.bad_input import field_error
-
-__all__ = ['BAGSLoss', 'instance_counts_from_lvis']
+from ltr_mm.utils.class_stats import ClassStats, as_class_stats
 
 
 @register(DET_MODELS)
@@ -29,14 +26,15 @@ class BAGSLoss(nn.Module):
     scores with :meth:`get_activation` (``C + 1`` merged scores, background last); see
     :mod:`ltr_mm.models.functional.group_softmax` for the layout.
 
-    Class counts, in this order of priority: ``class_counts``; ``ann_file``
-    (read on first use); a loaded BAGS checkpoint (buffer ``class_counts``);
-    :meth:`set_class_stats` (``SetClassStatsHook``), used only when none of the others is set.
+    The per-class instance counts come from :meth:`set_class_stats` (``SetClassStatsHook``,
+    e.g. ``class_stats=<LVIS training file>`` for the file's ``instance_count``) or
+    ``class_counts``, like every count-based loss; the groups are built from them on first
+    use. The counts are kept in the checkpointed buffer ``class_counts``, so a loaded BAGS
+    checkpoint brings its groups along (``has_class_stats`` is then true and the hook leaves
+    the loss alone at test time).
 
     Args:
         num_classes: number of foreground classes ``C``.
-        ann_file: LVIS-format training annotation file giving the per-class instance counts
-            (``instance_count`` or counted annotations, category-id order). Defaults to None.
         class_counts: per-class training instance counts. Defaults to None.
         bins: instance-count group edges. Defaults to ``(10, 100, 1000)``.
         others_ratio: "others" sampled per positive of a group (beta). Defaults to 8.0.
@@ -47,17 +45,13 @@ class BAGSLoss(nn.Module):
         loss_weight: loss weight. Defaults to 1.0.
     """
 
-    class_stats_type = 'instance'
-
-    def __init__(self, num_classes: int, ann_file: Optional[str] = None,
-                 class_counts: Optional[Sequence[int]] = None,
+    def __init__(self, num_classes: int, class_counts: Optional[Sequence[int]] = None,
                  bins: Sequence[float] = DEFAULT_BINS, others_ratio: float = 8.0,
                  seed: Optional[int] = None, reduction: str = 'mean',
                  loss_weight: float = 1.0) -> None:
         super().__init__()
         assert reduction in ('none', 'mean', 'sum')
         self.num_classes = num_classes
-        self.ann_file = ann_file
         self.bins = check_bins(bins)
         self.others_ratio = float(others_ratio)
         self.reduction = reduction
@@ -68,13 +62,13 @@ class BAGSLoss(nn.Module):
         self.custom_accuracy = True
         self.register_buffer('class_counts', torch.full((num_classes, ), -1, dtype=torch.long))
         self._tables: Optional[GroupTables] = None
-        self._configured = class_counts is not None or ann_file is not None
+        self.class_stats: Optional[ClassStats] = None
         if class_counts is not None:
             self._store(class_counts)
 
     def _store(self, counts: Sequence[int], source: str = 'BAGSLoss',
                field: str = 'class_counts') -> None:
-        """Keep ``counts``; ``source`` / ``field`` say where they come from in errors."""
+        """Keep ``counts`` in the buffer; ``source`` / ``field`` name them in errors."""
         values = counts.tolist() if hasattr(counts, 'tolist') else list(counts)
         bad = [v for v in values if not isinstance(v, (int, np.integer)) or isinstance(v, bool)
                or v < 0]
@@ -92,35 +86,27 @@ class BAGSLoss(nn.Module):
 
     @property
     def has_class_stats(self) -> bool:
-        """Whether counts are held (configured, loaded from a checkpoint or pushed)."""
+        """Whether counts are held (given, pushed or loaded from a checkpoint)."""
         return self._counts_set()
 
-    def set_class_stats(self, counts: Sequence[int]) -> None:
-        """Take per-class training instance counts from the dataset (``SetClassStatsHook``).
+    def set_class_stats(self, stats: ClassStats) -> None:
+        """Keep the per-class training instance counts (``SetClassStatsHook``).
 
-        Ignored, with a warning if they differ, when ``class_counts`` or ``ann_file`` is
-        configured: the config is the explicit source.
+        Args:
+            stats: per-class training statistics; their counts fill the buffer.
         """
-        if self._configured:
-            own = self.tables.group_labels
-            if build_group_tables(counts, self.bins).group_labels != own:
-                print_log('BAGSLoss: counts from set_class_stats give other groups than '
-                          'the configured ones; keeping the configured groups',
-                          logger='current', level=30)
-            return
-        self._store(counts, field='set_class_stats(counts)')
+        stats = as_class_stats(stats, type(self).__name__)
+        self._store(stats.counts, stats.describe(), 'counts')
+        self.class_stats = stats
 
     @property
     def tables(self) -> GroupTables:
         """Group tables, built from the counts on first use."""
         if self._tables is None:
             if not self._counts_set():
-                if self.ann_file is None:
-                    raise RuntimeError('BAGSLoss: class counts not set; pass ann_file= or '
-                                       'class_counts=, add SetClassStatsHook or load a BAGS '
-                                       'checkpoint')
-                self._store(instance_counts_from_lvis(self.ann_file), self.ann_file,
-                            'categories')
+                raise RuntimeError('BAGSLoss: class counts not set; add SetClassStatsHook '
+                                   '(class_stats=<LVIS training file>), pass class_counts= or '
+                                   'load a BAGS checkpoint')
             self._tables = build_group_tables(self.class_counts.tolist(), self.bins)
         return self._tables
 

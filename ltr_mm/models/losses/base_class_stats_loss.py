@@ -8,13 +8,16 @@ from mmdet.models.losses.utils import weight_reduce_loss
 from torch import Tensor
 
 from ltr_mm.models.functional import as_counts, dense_targets, pad_classes
+from ltr_mm.utils.class_stats import ClassStats, as_class_stats
 
 
 class BaseClassStatsLoss(nn.Module, metaclass=ABCMeta):
     """Base of the classification losses built from per-class training counts.
 
-    It keeps the counts in a ``persistent=False`` buffer (filled by :meth:`set_class_stats`,
-    which ``SetClassStatsHook`` calls, or by ``class_counts``), tracks the training epoch given
+    It keeps the statistics it was given (:attr:`class_stats`, a
+    :class:`~ltr_mm.utils.class_stats.ClassStats` handed over by :meth:`set_class_stats`, which
+    ``SetClassStatsHook`` calls, or built from ``class_counts``) and their counts in a
+    ``persistent=False`` buffer, tracks the training epoch given
     by :meth:`set_epoch` (``SetEpochHook``, 1-based) for deferred re-weighting (DRW), and
     implements the loss contract ``forward(cls_score, label, weight, avg_factor,
     reduction_override)`` with ``weight_reduce_loss``.
@@ -49,13 +52,14 @@ class BaseClassStatsLoss(nn.Module, metaclass=ABCMeta):
         self.loss_weight = loss_weight
         self.epoch: Optional[int] = None
         self.register_buffer('class_counts', torch.zeros(0), persistent=False)
+        self.class_stats: Optional[ClassStats] = None
         self._initial_counts = class_counts
 
     def init_class_stats(self) -> None:
         """Apply ``class_counts`` given at construction; subclasses call it last in
         ``__init__``, after registering their own buffers."""
         if self._initial_counts is not None:
-            self.set_class_stats(self._initial_counts)
+            self.set_class_stats(ClassStats.from_counts(self._initial_counts))
 
     @property
     def uses_softmax(self) -> bool:
@@ -73,13 +77,14 @@ class BaseClassStatsLoss(nn.Module, metaclass=ABCMeta):
         """Whether :meth:`set_class_stats` has been called."""
         return self.num_classes > 0
 
-    def set_class_stats(self, counts: Sequence[int]) -> None:
-        """Store per-class training counts and recompute the derived buffers.
+    def set_class_stats(self, stats: ClassStats) -> None:
+        """Keep the statistics and recompute the derived buffers from their counts.
 
         Args:
-            counts: training samples (or instances) per class.
+            stats: per-class training statistics (samples or instances per class).
         """
-        values = as_counts(counts)
+        self.class_stats = as_class_stats(stats, type(self).__name__)
+        values = as_counts(self.class_stats.counts)
         self._store('class_counts', values)
         self.update_stats(values)
 

@@ -10,6 +10,7 @@ from ltr_mm.models.functional import as_counts, effective_number_weights, ldam_m
 from ltr_mm.models.functional.ride_terms import (diversity_kl, diversity_temperatures,
                                                  ldam_cross_entropy)
 from ltr_mm.registry import CLS_MODELS, register
+from ltr_mm.utils.class_stats import ClassStats, as_class_stats
 
 
 @register(CLS_MODELS)
@@ -58,17 +59,20 @@ class RIDELoss(nn.Module):
         self.epoch = 0
         for name in ('margins', 'drw_weights', 'temperatures'):
             self.register_buffer(name, torch.zeros(0), persistent=False)
+        self.class_stats: Optional[ClassStats] = None
         if class_counts is not None:
-            self.set_class_stats(class_counts)
+            self.set_class_stats(ClassStats.from_counts(class_counts))
 
-    def set_class_stats(self, counts: Sequence[int]) -> None:
-        """Compute margins, class-balanced weights and temperatures from class counts."""
-        counts = as_counts(counts)
+    def set_class_stats(self, stats: ClassStats) -> None:
+        """Keep the statistics; compute margins, class-balanced weights and temperatures."""
+        stats = as_class_stats(stats, type(self).__name__)
+        counts = as_counts(stats.counts)
         device = self.margins.device
         self.margins = ldam_margins(counts, self.max_m).to(device)
         self.drw_weights = effective_number_weights(counts, self.beta).to(device)
         self.temperatures = diversity_temperatures(counts, self.base_temperature,
                                                    self.reweight_factor).to(device)
+        self.class_stats = stats
 
     @property
     def has_class_stats(self) -> bool:

@@ -1,20 +1,28 @@
-"""SetClassStatsHook and dataset_class_counts: mmpretrain list, LVIS json, wrappers, file."""
+"""SetClassStatsHook, the one provider of class statistics, and ClassStats.from_dataset /
+from_file: mmpretrain list, LVIS json, wrappers, files, profiles, model modules and metrics."""
 import json
+import math
 from types import SimpleNamespace
 
 import pytest
+import torch
 import torch.nn as nn
 from mmdet.datasets import LVISV1Dataset
 from mmdet.registry import HOOKS as DET_HOOKS
 from mmengine.dataset import ClassBalancedDataset
 from mmpretrain.datasets import CustomDataset
+from mmpretrain.evaluation import Accuracy
 from mmpretrain.registry import HOOKS as CLS_HOOKS
 
 import ltr_mm  # noqa: F401
 from ltr_mm.engine.hooks import SetClassStatsHook
-from ltr_mm.models.losses import BalancedSoftmaxLoss
+from ltr_mm.evaluation.metrics import ShotAccuracy
+from ltr_mm.models.heads import LTLinearClsHead
+from ltr_mm.models.layers import FeatureClusterCompression
+from ltr_mm.models.losses import BalancedSoftmaxLoss, RIDELoss
+from ltr_mm.models.losses.bags_loss import BAGSLoss
 from ltr_mm.utils.class_counts import dataset_class_counts
-from ltr_mm.utils.class_stats import write_class_stats
+from ltr_mm.utils.class_stats import ClassStats, write_class_stats
 
 CLASSES = ('cat', 'dog', 'emu')
 
@@ -71,6 +79,28 @@ def test_counts_from_lvis(lvis_dataset):
         dataset_class_counts(lvis_dataset, 'label')
 
 
+def test_class_stats_from_dataset(cls_dataset, lvis_dataset):
+    stats = ClassStats.from_dataset(cls_dataset)
+    assert stats == ClassStats((4, 2, 1), CLASSES, 'label')
+    assert stats.source == 'dataset CustomDataset'
+    assert ClassStats.from_dataset(lvis_dataset) == ClassStats((3, 1, 2), CLASSES, 'instance')
+    assert ClassStats.from_dataset(lvis_dataset, 'image', many=1, few=1) == ClassStats(
+        (2, 1, 1), CLASSES, 'image', many=1, few=1)
+    wrapped = ClassStats.from_dataset(ClassBalancedDataset(lvis_dataset, 1.0), 'instance')
+    assert wrapped.counts == (3, 1, 2) and wrapped.classes == CLASSES
+
+
+def test_class_stats_from_lvis_file(tmp_path, lvis_dataset):
+    path = tmp_path / 'lvis.json'
+    stats = ClassStats.from_file(path)  # instance_count of every category: 1
+    assert stats == ClassStats((1, 1, 1), CLASSES, 'instance') and stats.source == str(path)
+    data = json.loads(path.read_text())
+    for cat in data['categories']:
+        del cat['instance_count']
+    path.write_text(json.dumps(data))
+    assert ClassStats.from_file(path).counts == (3, 1, 2)  # annotations counted
+
+
 def test_counts_through_class_balanced_wrapper(lvis_dataset, cls_dataset):
     wrapped = ClassBalancedDataset(lvis_dataset, oversample_thr=1.0)
     assert len(wrapped) > len(lvis_dataset)  # images are repeated ...
@@ -83,6 +113,7 @@ def test_hook_pushes_dataset_counts(lvis_dataset):
     hook = DET_HOOKS.build(dict(type='SetClassStatsHook', count_type='image'))
     hook.before_train(runner)
     assert runner.model.head.loss.class_counts.tolist() == [2, 1, 1]
+    assert runner.model.head.loss.class_stats.kind == 'image'
 
 
 def test_hook_reads_class_stats_file(tmp_path, cls_dataset):
@@ -125,3 +156,59 @@ def test_test_without_train_loader_warns(cls_dataset):
 def test_bad_count_type():
     with pytest.raises(ValueError, match='count_type'):
         SetClassStatsHook(count_type='boxes')
+
+
+def test_hook_takes_a_profile(cls_dataset):
+    runner = _runner(cls_dataset)
+    hook = SetClassStatsHook(profile=dict(n_max=40, imb_factor=10, num_classes=3))
+    hook.before_train(runner)
+    assert hook.stats.counts == (40, 12, 4)
+    assert runner.model.head.loss.class_stats is hook.stats
+    with pytest.raises(ValueError, match='not both'):
+        SetClassStatsHook(class_stats='x.json', profile=dict(n_max=4))
+
+
+def _evaluator(*metrics):
+    return SimpleNamespace(evaluator=SimpleNamespace(metrics=list(metrics)))
+
+
+def test_one_provider_for_every_consumer(cls_dataset):
+    """Model modules of several kinds and the metrics of both evaluators get one object."""
+    model = nn.Module()
+    model.feat_transform = FeatureClusterCompression(num_classes=3, start_epoch=0)
+    model.head = LTLinearClsHead(num_classes=3, in_channels=4,
+                                 loss=dict(type='mmpretrain.CrossEntropyLoss'))
+    model.head.balanced = BalancedSoftmaxLoss()
+    model.head.ride = RIDELoss()
+    model.det_loss = BAGSLoss(num_classes=3)
+    val_metric, test_metric = ShotAccuracy(many_thr=3, few_thr=2), ShotAccuracy()
+    runner = SimpleNamespace(model=model, train_dataloader=SimpleNamespace(dataset=cls_dataset),
+                             val_loop=_evaluator(val_metric, Accuracy()),
+                             test_loop=_evaluator(test_metric))
+    hook = SetClassStatsHook()
+    hook.before_train(runner)
+    hook.before_val(runner)
+    hook.before_test(runner)
+    stats = hook.stats
+    assert stats == ClassStats((4, 2, 1), CLASSES, 'label')
+    consumers = [model.feat_transform, model.head, model.head.balanced, model.head.ride,
+                 model.det_loss, val_metric, test_metric]
+    assert all(c.class_stats is stats for c in consumers)
+    # each consumer derived its own state from the same counts
+    assert torch.allclose(model.head.log_prior, torch.log(torch.tensor([4., 2., 1.]) / 7))
+    assert model.head.balanced.class_counts.tolist() == [4, 2, 1]
+    assert model.det_loss.class_counts.tolist() == [4, 2, 1]
+    assert model.feat_transform.factors.tolist() == pytest.approx([1.5, 1.33, 1.17])
+    assert torch.allclose(model.head.ride.margins[0] / model.head.ride.margins[2],
+                          torch.tensor(math.pow(1 / 4, 0.25), dtype=torch.float32))
+    assert val_metric.shots == {'many': [0], 'medium': [1], 'few': [2]}
+    assert test_metric.shots == {'many': [], 'medium': [], 'few': [0, 1, 2]}
+
+
+def test_metrics_get_stats_in_a_test_only_run(cls_dataset):
+    metric = ShotAccuracy()
+    model = nn.Module()
+    runner = SimpleNamespace(model=model, train_dataloader=SimpleNamespace(dataset=cls_dataset),
+                             test_loop=_evaluator(metric))
+    SetClassStatsHook().before_test(runner)
+    assert metric.class_stats.counts == (4, 2, 1)

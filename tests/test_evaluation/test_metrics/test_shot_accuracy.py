@@ -11,7 +11,7 @@ from mmpretrain.structures import DataSample
 
 from ltr_mm.evaluation.metrics.shot_accuracy import ShotAccuracy
 from ltr_mm.registry import CLS_METRICS
-from ltr_mm.utils.class_stats import write_class_stats
+from ltr_mm.utils.class_stats import ClassStats, write_class_stats
 
 # many: 500, 101 (> 100); medium: exactly 100 and exactly 20; few: 19, 3 (< 20)
 COUNTS = [500, 101, 100, 20, 19, 3]
@@ -105,20 +105,26 @@ class TestShotAccuracy(TestCase):
         self.assertEqual((metrics['shot/medium'], metrics['shot/few']), (50.0, -1.0))
         self.assertEqual(metrics['shot/few_classes'], 1)
 
-    def test_counts_from_class_stats_file_and_train_list(self):
+    def test_counts_from_set_class_stats(self):
         tmp = self.tmp
         path = f'{tmp}/class_stats.json'
-        write_class_stats(path, [f'c{i}' for i in range(6)], COUNTS)
-        self.assertEqual(evaluate(ShotAccuracy(class_stats=path), samples(PAIRS)), EXPECTED)
-        ann = f'{tmp}/train.txt'
-        with open(ann, 'w') as f:
-            for label, n in enumerate(COUNTS):
-                f.write(''.join(f'train/c{label}/img {i}.jpg {label}\n' for i in range(n)))
-            f.write('\n')  # blank lines are skipped
-        metric = ShotAccuracy(train_ann_file=ann)
-        self.assertEqual(metric.counts, COUNTS)
+        write_class_stats(path, [f'c{i}' for i in range(6)], COUNTS, many=5, few=1)
+        metric = ShotAccuracy()
+        self.assertFalse(metric.has_class_stats)
+        stats = ClassStats.from_file(path)
+        metric.set_class_stats(stats)
+        # the statistics are kept as given; the groups use the metric's thresholds, not the
+        # file's
+        self.assertIs(metric.class_stats, stats)
         self.assertEqual(evaluate(metric, samples(PAIRS)), EXPECTED)
-        self.assertEqual(ShotAccuracy(train_ann_file=ann, num_classes=8).counts, COUNTS + [0, 0])
+        with pytest.raises(TypeError, match='takes a ClassStats'):
+            metric.set_class_stats(COUNTS)
+
+    def test_without_counts_evaluation_names_the_hook(self):
+        metric = ShotAccuracy()
+        metric.process(None, samples([(0, 0)]))
+        with pytest.raises(RuntimeError, match='add SetClassStatsHook'):
+            metric.evaluate(1)
 
     def test_build_from_registry(self):
         metric = CLS_METRICS.build(dict(type='ShotAccuracy', class_counts=COUNTS, prefix='lt'))
@@ -136,9 +142,10 @@ class TestShotAccuracy(TestCase):
         tmp = self.tmp
         path = f'{tmp}/stats6.json'
         write_class_stats(path, [f'c{i}' for i in range(6)], COUNTS)
-        metric = ShotAccuracy(class_stats=path)
+        metric = ShotAccuracy()
+        metric.set_class_stats(ClassStats.from_file(path))
         metric.process(None, samples([(0, 0)], num_classes=5))
-        with pytest.raises(ValueError, match=r"stats6\.json' \(num_classes=6\).*\[5\] classes"):
+        with pytest.raises(ValueError, match=r"stats6\.json \(6 classes\).*\[5\] classes"):
             metric.evaluate(1)
 
     def test_error_labels_out_of_range(self):
@@ -158,28 +165,11 @@ class TestShotAccuracy(TestCase):
         with pytest.raises(ValueError, match='has no pred_score or pred_label'):
             metric.process(None, [dict(gt_label=torch.tensor([0]))])
 
-    def test_error_unreadable_list_lines(self):
-        tmp = self.tmp
-        for bad in ('a.jpg', 'a.jpg cat', 'a.jpg -1', 'a.jpg 2.0', 'a.jpg 9'):
-            path = f'{tmp}/train.txt'
-            with open(path, 'w') as f:
-                f.write(f'ok.jpg 0\n\n{bad}\n')
-            with pytest.raises(ValueError, match=rf"train\.txt' line 3: .*got '{bad}'"):
-                ShotAccuracy(train_ann_file=path, num_classes=5)
-        with open(path, 'w') as f:
-            f.write('\n')
-        with pytest.raises(ValueError, match='no labelled lines'):
-            ShotAccuracy(train_ann_file=path)
-        with pytest.raises(FileNotFoundError):
-            ShotAccuracy(train_ann_file=f'{tmp}/missing.txt')
-
-    def test_error_count_sources(self):
-        with pytest.raises(ValueError, match='exactly one of .* got none'):
-            ShotAccuracy()
-        with pytest.raises(ValueError, match=r"\['class_stats', 'class_counts'\]"):
-            ShotAccuracy(class_stats='x.json', class_counts=COUNTS)
+    def test_error_counts_and_thresholds(self):
         with pytest.raises(ValueError, match=r'class_counts \(6 classes\) does not match '
                            r'num_classes=5'):
             ShotAccuracy(class_counts=COUNTS, num_classes=5)
-        with pytest.raises(ValueError, match=r'class_counts .*counts\[1\] = -3'):
+        with pytest.raises(ValueError, match=r'counts\[1\] = -3'):
             ShotAccuracy(class_counts=[5, -3])
+        with pytest.raises(ValueError, match='few <= many'):
+            ShotAccuracy(many_thr=10, few_thr=20)

@@ -1,9 +1,11 @@
 """RIDE routing maths: router targets, dynamic inference and the expert share, by hand."""
 import torch
 
+from ltr_mm.evaluation.metrics import ExpertShareMetric
 from ltr_mm.models.functional.ride_routing import (cumulative_mean_logits,
-                                                   dynamic_expert_inference, expert_share,
-                                                   router_targets)
+                                                   dynamic_expert_inference, router_targets)
+
+expert_share = ExpertShareMetric.calculate
 
 
 def test_router_targets_hand_example():

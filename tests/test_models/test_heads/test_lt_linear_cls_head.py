@@ -10,7 +10,7 @@ from mmpretrain.structures import DataSample
 from ltr_mm.models.heads import LTLinearClsHead, LWSClsHead
 from ltr_mm.models.layers import CosineLinear, LWSLinear
 from ltr_mm.registry import CLS_MODELS
-from ltr_mm.utils.class_stats import write_class_stats
+from ltr_mm.utils.class_stats import ClassStats, write_class_stats
 
 X = (torch.tensor([[1.0, 1.0]]), )  # one sample, D = 2
 
@@ -67,23 +67,27 @@ class TestLTLinearClsHead(TestCase):
 
     def test_logit_adjustment_flips_prediction(self):
         head = self.build(test_cfg=dict(logit_adjust=1.0))
-        head.set_class_stats([10000, 1])  # log prior gap log(10000) = 9.2 > 7
+        head.set_class_stats(ClassStats((10000, 1)))  # log prior gap log(10000) = 9.2 > 7
         self.assertEqual(head.predict(X)[0].pred_label.item(), 1)
 
-    def test_counts_from_file_and_errors(self):
+    def test_counts_from_class_stats_and_errors(self):
         head = self.build(test_cfg=dict(logit_adjust=1.0))
         with self.assertRaisesRegex(RuntimeError, 'SetClassStatsHook'):
             head.predict(X)
         with tempfile.TemporaryDirectory() as tmp:
             path = f'{tmp}/class_stats.json'
             write_class_stats(path, ['a', 'b'], [300, 100])
-            head.test_cfg['class_counts_from'] = path
+            stats = ClassStats.from_file(path)
+            head.set_class_stats(stats)
+            self.assertIs(head.class_stats, stats)
             expected = torch.tensor([8.0 - math.log(0.75), 1.0 - math.log(0.25)])
             self.assertTrue(_same_up_to_shift(_logits(head), expected))
         with self.assertRaisesRegex(ValueError, 'unknown test_cfg'):
-            self.build(test_cfg=dict(tau=1.0))
-        with self.assertRaises(ValueError):
-            self.build().set_class_stats([1, 2, 3])
+            self.build(test_cfg=dict(class_counts_from='class_stats.json'))
+        with self.assertRaisesRegex(ValueError, 'class_counts has 3 class counts'):
+            self.build().set_class_stats(ClassStats.from_counts([1, 2, 3]))
+        with self.assertRaisesRegex(TypeError, 'takes a ClassStats'):
+            self.build().set_class_stats([1, 2])
 
     def test_loads_linear_cls_head_checkpoint(self):
         plain = LinearClsHead(num_classes=2, in_channels=2)

@@ -5,6 +5,7 @@ import torch
 
 from ltr_mm.models.layers import FeatureClusterCompression
 from ltr_mm.registry import CLS_MODELS
+from ltr_mm.utils.class_stats import ClassStats
 
 
 class TestFeatureClusterCompression(TestCase):
@@ -30,7 +31,7 @@ class TestFeatureClusterCompression(TestCase):
         fcc = self.build(order='rank', start_epoch=0)
         with self.assertRaisesRegex(RuntimeError, 'SetClassStatsHook'):
             fcc((torch.ones(1, 2), ), torch.tensor([0]))
-        fcc.set_class_stats([1, 5, 5, 3])
+        fcc.set_class_stats(ClassStats((1, 5, 5, 3)))
         self.assertEqual(fcc.factors.tolist(), torch.tensor([1.03, 1.10, 1.08, 1.05]).tolist())
         out = fcc((torch.ones(2, 2), ), torch.tensor([0, 1]))
         self.assertTrue(torch.allclose(out[0], torch.tensor([[1.03, 1.03], [1.10, 1.10]])))

@@ -5,6 +5,7 @@ from mmdet.registry import MODELS as DET_MODELS
 from mmpretrain.registry import MODELS as CLS_MODELS
 
 import ltr_mm  # noqa: F401  (registers the losses)
+from ltr_mm.utils.class_stats import ClassStats
 
 COUNTS = [100, 10, 1]
 
@@ -78,9 +79,17 @@ class ClassStatsLossContract:
         score, label = self.inputs()
         with pytest.raises(RuntimeError, match=f'{args["type"]}.*SetClassStatsHook'):
             loss(score, label)
-        loss.set_class_stats(COUNTS)
+        loss.set_class_stats(ClassStats.from_counts(COUNTS))
         assert loss.has_class_stats and loss.num_classes == 3
         torch.testing.assert_close(loss(score, label), self.build()(score, label))
+
+    def test_one_door_keeps_the_object(self):
+        loss = self.build()
+        stats = ClassStats.from_counts(COUNTS)
+        loss.set_class_stats(stats)
+        assert loss.class_stats is stats
+        with pytest.raises(TypeError, match='takes a ClassStats'):
+            loss.set_class_stats(COUNTS)
 
     def test_stats_buffers_are_not_saved(self):
         assert list(self.build().state_dict()) == []

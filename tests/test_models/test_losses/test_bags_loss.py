@@ -15,6 +15,7 @@ import ltr_mm  # noqa: F401
 from ltr_mm.models.functional.group_softmax import (bags_loss, build_group_tables,
                                                     merge_group_scores)
 from ltr_mm.models.losses import BAGSLoss
+from ltr_mm.utils.class_stats import ClassStats
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 COUNTS = [3, 30, 300, 3000]  # one class per group with the default bins
@@ -59,12 +60,13 @@ class TestBAGSLoss(TestCase):
         torch.manual_seed(1)
         self.assertTrue(torch.allclose(a, bags_loss(score, label, tables)))
 
-    def test_counts_from_ann_file(self):
+    def test_counts_from_an_annotation_file(self):
         with tempfile.TemporaryDirectory() as tmp:
             for with_counts in (True, False):
                 path = osp.join(tmp, f'ann{with_counts}.json')
                 _lvis_json(path, with_counts)
-                loss = _build(dict(type='BAGSLoss', num_classes=4, ann_file=path))
+                loss = _build(dict(type='BAGSLoss', num_classes=4))
+                loss.set_class_stats(ClassStats.from_file(path))
                 self.assertEqual(loss.tables.group_labels, [[0], [1], [2], [3]])
                 self.assertEqual(loss.class_counts.tolist(), COUNTS)
 
@@ -73,16 +75,22 @@ class TestBAGSLoss(TestCase):
         with self.assertRaisesRegex(RuntimeError, 'class counts not set'):
             loss.get_activation(torch.zeros(1, 10))
         self.assertFalse(loss.has_class_stats)
-        loss.set_class_stats([3000, 300, 30, 3])
-        self.assertTrue(loss.has_class_stats)
+        stats = ClassStats((3000, 300, 30, 3), kind='instance')
+        loss.set_class_stats(stats)
+        self.assertTrue(loss.has_class_stats and loss.class_stats is stats)
         self.assertEqual(loss.tables.group_labels, [[3], [2], [1], [0]])
+        # the counts travel in the checkpoint: a loaded loss has its groups without the hook
         restored = BAGSLoss(num_classes=4)
         restored.load_state_dict(loss.state_dict())
         self.assertTrue(restored.has_class_stats)
         self.assertEqual(restored.tables.group_labels, [[3], [2], [1], [0]])
-        configured = BAGSLoss(num_classes=4, class_counts=COUNTS)
-        configured.set_class_stats([3000, 300, 30, 3])  # the config wins
-        self.assertEqual(configured.tables.group_labels, [[0], [1], [2], [3]])
+        # like every count-based loss, the statistics pushed last are the ones used
+        given = BAGSLoss(num_classes=4, class_counts=COUNTS)
+        self.assertEqual(given.tables.group_labels, [[0], [1], [2], [3]])
+        given.set_class_stats(stats)
+        self.assertEqual(given.tables.group_labels, [[3], [2], [1], [0]])
+        with self.assertRaisesRegex(TypeError, 'takes a ClassStats'):
+            given.set_class_stats([3000, 300, 30, 3])
 
     def test_with_set_class_stats_hook(self):
         from types import SimpleNamespace

@@ -12,6 +12,7 @@ from mmpretrain.structures import DataSample
 import ltr_mm  # noqa: F401
 from ltr_mm.models.functional import effective_number_weights
 from ltr_mm.registry import CLS_MODELS
+from ltr_mm.utils.class_stats import ClassStats
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 DATASETS = ['cifar10-lt-r100', 'cifar100-lt-r100']
@@ -58,8 +59,12 @@ def test_focal_config_is_bag_of_tricks_sigmoid_focal(dataset):
 def test_cb_focal_config_weights_the_focal_terms(dataset, beta):
     cfg, head = _build('cb-focal', dataset)
     assert cfg.custom_hooks == [dict(type='SetClassStatsHook')]
-    counts = cfg.val_evaluator.class_counts  # the data set's formula counts
-    head.loss_module.set_class_stats(counts)  # what SetClassStatsHook does
+    data = cfg.train_dataloader.dataset
+    num_classes = cfg.model.head.num_classes
+    stats = ClassStats.from_profile(n_max=50000 // num_classes, imb_factor=data.imb_factor,
+                                    num_classes=num_classes)  # what the CIFAR-LT set holds
+    head.loss_module.set_class_stats(stats)  # SetClassStatsHook's call
+    counts = list(stats.counts)
     logits, labels, loss = _run(head)
     n = torch.tensor(counts, dtype=torch.float64)
     weight = (1 - beta) / (1 - beta**n)

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 import ltr_mm  # noqa: F401
 from ltr_mm.models.functional.ride_terms import diversity_temperatures
 from ltr_mm.registry import CLS_MODELS
+from ltr_mm.utils.class_stats import ClassStats
 
 COUNTS = [16, 1]  # n^-1/4 = [0.5, 1] -> margins [0.25, 0.5] with max_m 0.5
 
@@ -121,7 +122,7 @@ class TestRIDELoss(TestCase):
                                places=4)
         with self.assertRaises(AssertionError):
             loss(z, y, reduction_override='max')
-        loss.set_class_stats([5, 5, 5])
+        loss.set_class_stats(ClassStats((5, 5, 5)))
         with self.assertRaises(ValueError):
             loss(z, y)
 

@@ -9,8 +9,8 @@ import torch
 from mmengine.config import Config
 from torch import nn
 
-from ltr_mm.evaluation.det_knob_selection import (choose_det_alpha, lvis_percent,
-                                                  sweep_det_alpha, tde_box_heads)
+from ltr_mm.analysis.det_knob_selection import (choose_det_alpha, lvis_percent,
+                                                sweep_det_alpha, tde_box_heads)
 from ltr_mm.evaluation.metrics import FastLVISMetric
 from ltr_mm.models.roi_heads.bbox_heads import TDEBBoxHead
 from ltr_mm.utils.cli import use_test_split

@@ -5,8 +5,8 @@ import os.path as osp
 import pytest
 import torch
 
-from ltr_mm.evaluation.knob_selection import (best_value, choose_alpha, choose_tau_norm,
-                                              class_mean_top1, sweep_test_cfg)
+from ltr_mm.analysis.knob_selection import (best_value, choose_alpha, choose_tau_norm,
+                                            class_mean_top1, sweep_test_cfg)
 from ltr_mm.registry import CLS_MODELS
 from tool_runs import load_tool
 
@@ -151,11 +151,7 @@ def test_tool_matches_hand_logits(knob, tiny_fashion_lt, tmp_path, capsys):
     ckpt = tmp_path / 'stage1.pth'
     torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
     options = [f'test_dataloader.dataset.data_root={tiny_fashion_lt}/',
-               'test_dataloader.num_workers=0', 'test_dataloader.batch_size=16',
-               f'test_evaluator.class_stats={tiny_fashion_lt}/class_stats.json']
-    if knob == 'tau_norm':
-        options.append(f'model.head.test_cfg.class_counts_from={tiny_fashion_lt}/'
-                       'class_stats.json')
+               'test_dataloader.num_workers=0', 'test_dataloader.batch_size=16']
     choice = load_tool('tools/analysis_tools/knob_sweep.py').main(
         [CONFIGS[knob], str(ckpt), '--knob', knob, '--ann-file', 'meta/val.txt', '--values',
          *map(str, values)] + (['--drop-bias'] if knob == 'tau_norm' else []) +
@@ -194,7 +190,4 @@ def test_tool_refuses_a_head_without_the_knob(tiny_fashion_lt, tmp_path):
         tool.main([CONFIGS['tau_norm'], str(tmp_path / 'ce.pth'), '--knob', 'alpha',
                    '--work-dir', str(tmp_path / 'work'), '--cfg-options',
                    f'test_dataloader.dataset.data_root={tiny_fashion_lt}/',
-                   'test_dataloader.num_workers=0',
-                   f'test_evaluator.class_stats={tiny_fashion_lt}/class_stats.json',
-                   f'model.head.test_cfg.class_counts_from={tiny_fashion_lt}/'
-                   'class_stats.json'])
+                   'test_dataloader.num_workers=0'])
