@@ -7,10 +7,10 @@ _base_ = [
 baseline_checkpoint = 'work_dirs/cascade-rcnn_x101-64x4d_fpn_8xb2-1x_lvis-v0.5/epoch_12.pth'
 load_from = baseline_checkpoint
 train_ann = _base_.lvis_v05_train_ann
-train_dataloader = dict(dataset=_base_.lvis_v05_train)
-val_dataloader = test_dataloader = dict(dataset=_base_.lvis_v05_val)
-val_evaluator = test_evaluator = dict(ann_file=_base_.lvis_v05_val_ann)
 bags_loss = dict(num_classes=1230, ann_file=train_ann)
 model = dict(roi_head=dict(bbox_head=[
     dict(h, num_classes=1230, loss_cls=dict(h.loss_cls, **bags_loss))
     for h in _base_.model.roi_head.bbox_head]))
+train_dataloader = dict(dataset=_base_.lvis_v05_train)
+val_dataloader = test_dataloader = dict(dataset=_base_.lvis_v05_val)
+val_evaluator = test_evaluator = dict(ann_file=_base_.lvis_v05_val_ann)

@@ -4,8 +4,8 @@ _base_ = ['./bags_faster-rcnn_r50_fpn_8xb2-1x_lvis-v1.py', '../_base_/datasets/l
 baseline_checkpoint = 'work_dirs/faster-rcnn_r50_fpn_8xb2-1x_lvis-v0.5/epoch_12.pth'
 load_from = baseline_checkpoint
 train_ann = _base_.lvis_v05_train_ann
+model = dict(roi_head=dict(bbox_head=dict(
+    num_classes=1230, loss_cls=dict(num_classes=1230, ann_file=train_ann))))
 train_dataloader = dict(dataset=_base_.lvis_v05_train)
 val_dataloader = test_dataloader = dict(dataset=_base_.lvis_v05_val)
 val_evaluator = test_evaluator = dict(ann_file=_base_.lvis_v05_val_ann)
-model = dict(roi_head=dict(bbox_head=dict(
-    num_classes=1230, loss_cls=dict(num_classes=1230, ann_file=train_ann))))
