@@ -1,21 +1,20 @@
-# BAGS stage 2 (HTC X101-64x4d-FPN, LVIS v1): load the matching LVIS baseline,
-# freeze everything but the fc_cls of the three box stages (re-initialised: 1203 + 4 + 2 = 1209
-# logits each) and train them with the group-softmax loss (instance-count groups <10 / <100 /
-# <1000 / rest, beta 8). At test time mmdet averages the stage logits, then merges once.
+# BAGS stage 2 (HTC X101-64x4d-FPN, LVIS v1): load the matching LVIS baseline, freeze
+# everything (mask heads included) but the fc_cls of the three box stages (re-initialised:
+# 1203 + 4 + 2 = 1209 logits each) and train them with the group-softmax loss on the seed's
+# schedule (_base_/bags_stage2_cascade.py) at lr 0.005. At test time mmdet averages the stage
+# logits, then merges.
 _base_ = [
     '../baselines/htc-without-semantic_x101-64x4d_fpn_8xb2-1x_lvis-v1.py',
-    '../_base_/bags_stage2_lvis.py'
+    '../_base_/bags_stage2_cascade.py'
 ]
 baseline_checkpoint = 'work_dirs/htc-without-semantic_x101-64x4d_fpn_8xb2-1x_lvis-v1/epoch_12.pth'
 load_from = baseline_checkpoint
 train_ann = _base_.train_dataloader.dataset.data_root + _base_.train_dataloader.dataset.ann_file
-bags_loss = dict(_base_.bags_loss_cfg, num_classes=1203)
+bags_loss = dict(_base_.bags_loss, num_classes=1203)
 model = dict(
-    roi_head=dict(bbox_head=[dict(head, loss_cls=bags_loss)
-                             for head in _base_.cascade_bbox_heads]),
+    roi_head=dict(bbox_head=[dict(h, loss_cls=bags_loss) for h in _base_.model.roi_head.bbox_head]),
     test_cfg=dict(rcnn=dict(score_thr=0.001, max_per_img=300)))
-custom_hooks = _base_.bags_cascade_hooks + [dict(type='SetClassStatsHook', class_stats=train_ann)]
-default_hooks = _base_.bags_cascade_check
-find_unused_parameters = True  # frozen parameters get no gradient under DDP
-optim_wrapper = dict(optimizer=dict(lr=0.005), clip_grad=_base_.bags_clip_grad)
+default_hooks = _base_.bags_check
+optim_wrapper = dict(_base_.bags_optim_wrapper, optimizer=dict(lr=0.005))
 param_scheduler = _base_.bags_param_scheduler
+custom_hooks = _base_.custom_hooks + [dict(type='SetClassStatsHook', class_stats=train_ann)]

@@ -1,12 +1,7 @@
 # Baseline on CIFAR-100-LT IF100: LDAM-style CIFAR ResNet-32 (16/32/64 channels, option-A
 # shortcuts), plain softmax CE, instance-balanced sampling, the 200-epoch CIFAR-LT recipe.
 _base_ = [
-    '../_base_/datasets/cifar100-lt_bs128.py', '../_base_/schedules/cifar-lt_sgd-200e.py',
-    '../_base_/default_runtime_cls.py'
+    '../_base_/models/resnet32-ldam_cifar.py', '../_base_/datasets/cifar100-lt_bs128.py',
+    '../_base_/schedules/cifar-lt_sgd-200e.py', '../_base_/default_runtime_cls.py'
 ]
-model = dict(
-    type='ImageClassifier',
-    backbone=dict(type='ResNetCifarLDAM', depth=32),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(type='LinearClsHead', num_classes=100, in_channels=64,
-              loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
+model = dict(head=dict(num_classes=100))

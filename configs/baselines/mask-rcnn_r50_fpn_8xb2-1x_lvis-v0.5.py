@@ -1,9 +1,7 @@
-# Mask R-CNN R50-FPN baseline on LVIS v0.5: softmax CE over 1230 classes, random sampling,
-# 1x schedule on 8 GPUs x 2 images, up to 300 detections per image.
-_base_ = [
-    'mmdet::_base_/models/mask-rcnn_r50_fpn.py', '../_base_/datasets/lvis-v0.5_instance.py',
-    '../_base_/schedules/det_sgd-1x.py', '../_base_/default_runtime_det.py'
-]
-model = dict(
-    roi_head=dict(bbox_head=dict(num_classes=1230), mask_head=dict(num_classes=1230)),
-    test_cfg=dict(rcnn=dict(score_thr=0.0001, max_per_img=300)))
+# Mask R-CNN R50-FPN baseline on LVIS v0.5: the LVIS v1 config on v0.5 data, softmax CE over
+# 1230 classes.
+_base_ = ['./mask-rcnn_r50_fpn_8xb2-1x_lvis-v1.py', '../_base_/datasets/lvis-v0.5_switch.py']
+train_dataloader = dict(dataset=_base_.lvis_v05_train)
+val_dataloader = test_dataloader = dict(dataset=_base_.lvis_v05_val)
+val_evaluator = test_evaluator = dict(ann_file=_base_.lvis_v05_val_ann)
+model = dict(roi_head=dict(bbox_head=dict(num_classes=1230), mask_head=dict(num_classes=1230)))

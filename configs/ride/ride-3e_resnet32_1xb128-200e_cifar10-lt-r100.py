@@ -7,3 +7,5 @@ data_preprocessor = dict(num_classes=num_classes)
 train_dataloader = dict(dataset=dict(type='CIFAR10LT', data_root=data_root))
 val_dataloader = dict(dataset=dict(type='CIFAR10LT', data_root=data_root))
 test_dataloader = val_dataloader
+val_evaluator = dict(num_classes=num_classes)
+test_evaluator = val_evaluator

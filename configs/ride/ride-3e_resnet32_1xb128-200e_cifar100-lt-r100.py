@@ -4,11 +4,13 @@
 # diversity factor -0.45, reweight factor 0.05). SGD Nesterov lr 0.1, wd 5e-4, batch 128,
 # 5 warm-up epochs, lr x0.01 at 160 and 180, 200 epochs. Augmentation adds RandomRotation(15).
 # Data: CIFAR100LT reads data/cifar100/cifar-100-python (never downloads).
-_base_ = ['../_base_/schedules/cifar-lt_sgd-200e.py', '../_base_/default_runtime_cls.py']
+_base_ = [
+    '../_base_/datasets/cifar100-lt_bs128.py', '../_base_/schedules/cifar-lt_sgd-200e.py',
+    '../_base_/default_runtime_cls.py'
+]
 
 num_classes = 100
 num_experts = 3
-data_root = 'data/cifar100/'
 
 model = dict(
     type='RIDEClassifier',
@@ -21,9 +23,6 @@ model = dict(
                   beta=0.9999, base_loss_factor=1.0, diversity_factor=-0.45,
                   base_temperature=1.0, reweight_factor=0.05)))
 
-data_preprocessor = dict(
-    num_classes=num_classes, mean=[125.307, 122.961, 113.8575],
-    std=[51.5865, 50.847, 51.255], to_rgb=False)
 train_pipeline = [
     dict(type='RandomCrop', crop_size=32, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
@@ -32,22 +31,12 @@ train_pipeline = [
          magnitude_std='inf', prob=1.0, random_negative_prob=0.5, pad_val=0),
     dict(type='PackInputs'),
 ]
-test_pipeline = [dict(type='PackInputs')]
-train_dataloader = dict(
-    batch_size=128, num_workers=4, persistent_workers=True,
-    dataset=dict(type='CIFAR100LT', data_root=data_root, split='train', imb_factor=100,
-                 seed=0, pipeline=train_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=True))
-val_dataloader = dict(
-    batch_size=256, num_workers=4, persistent_workers=True,
-    dataset=dict(type='CIFAR100LT', data_root=data_root, split='test',
-                 pipeline=test_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=False))
-val_evaluator = dict(type='ShotAccuracy')
+train_dataloader = dict(num_workers=4, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(num_workers=4)
+val_evaluator = dict(type='ShotAccuracy')  # training counts from SetClassStatsHook
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 
 optim_wrapper = dict(optimizer=dict(lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True))
-# class counts into RIDELoss and ShotAccuracy (from the training set) and the 1-based epoch
-# for the DRW switch
+# class counts into RIDELoss (from the training set) and the 1-based epoch for the DRW switch
 custom_hooks = [dict(type='SetClassStatsHook'), dict(type='SetEpochHook')]

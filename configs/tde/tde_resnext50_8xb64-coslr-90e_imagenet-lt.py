@@ -2,28 +2,10 @@
 # causal-norm TDE head, K=2, tau=16, gamma=1/32, alpha=3.0, adaptive mu (TDEMomentumHook:
 # mu = 1 - 0.1 * min(50 * lr, 1)). 90 epochs, batch 512 (8 x 64), SGD lr 0.2, momentum 0.9,
 # wd 5e-4, cosine to 0 stepped per epoch, no warm-up; model selection on val, report on test.
-_base_ = '../_base_/default_runtime_cls.py'
-data_root = 'data/imagenet_lt/'
-data_preprocessor = dict(num_classes=1000, mean=[123.675, 116.28, 103.53],
-                         std=[58.395, 57.12, 57.375], to_rgb=True)
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=224),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4),
-    dict(type='PackInputs')
-]
-test_pipeline = [dict(type='LoadImageFromFile'), dict(type='ResizeEdge', scale=256, edge='short'),
-                 dict(type='CenterCrop', crop_size=224), dict(type='PackInputs')]
-train_dataloader = dict(
-    batch_size=64, num_workers=8, sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type='ImageNetLT', data_root=data_root, split='train', pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=64, num_workers=8, sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='ImageNetLT', data_root=data_root, split='val', pipeline=test_pipeline))
-test_dataloader = dict(val_dataloader, dataset=dict(val_dataloader['dataset'], split='test'))
-val_evaluator = dict(type='ShotAccuracy')
-test_evaluator = val_evaluator
+_base_ = ['../_base_/datasets/imagenet-lt_bs32.py', '../_base_/default_runtime_cls.py']
+train_dataloader = dict(batch_size=64, persistent_workers=False)
+val_dataloader = dict(persistent_workers=False)
+test_dataloader = dict(persistent_workers=False)
 model = dict(
     type='ImageClassifier',
     backbone=dict(type='ResNeXt', depth=50, groups=32, width_per_group=4, num_stages=4,
