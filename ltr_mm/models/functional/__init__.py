@@ -9,3 +9,7 @@ from .causal_norm import (bg_exempted_log_probs, causal_norm_logits, head_cosine
 from .cosine_logits import cosine_logits  # noqa: F401
 from .fcc_factors import fcc_factors  # noqa: F401
 from .tau_norm import tau_normalize  # noqa: F401
+from .federated import fed_class_mask, fed_class_weights, sample_fed_classes  # noqa: F401
+from .eqlv2_weights import eqlv2_class_weights, eqlv2_gradients, eqlv2_map  # noqa: F401
+from .ecm_margins import ecm_class_weights, ecm_frequencies, ecm_margins  # noqa: F401
+from .sigmoid_scores import objectness_scores, sigmoid_scores_with_bg  # noqa: F401
