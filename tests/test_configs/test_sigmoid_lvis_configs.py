@@ -58,8 +58,10 @@ def test_twin_trains_and_predicts(config):
         head.loss_cls.set_class_stats(COUNTS)  # what SetClassStatsHook does before training
     model.train()
     losses = model(**_batch(model, with_gt=True), mode='loss')
-    assert torch.isfinite(losses['loss_cls'])
-    losses['loss_cls'].backward()
+    # SeesawLoss returns loss_cls_objectness and loss_cls_classes
+    loss_cls = sum(v for k, v in losses.items() if k.startswith('loss_cls'))
+    assert torch.isfinite(loss_cls) and loss_cls > 0
+    loss_cls.backward()
     assert head.fc_cls.weight.grad is not None
     model.eval()
     with torch.no_grad():

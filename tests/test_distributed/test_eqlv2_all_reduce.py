@@ -1,5 +1,6 @@
 """EQLv2ClsLoss in a real 2-process gloo group: after one step every rank holds the gradient
-statistics of both ranks' RoIs (their sum), so both compute the same weights next step."""
+statistics of both ranks' RoIs (their sum), so both compute the same weights next step, and
+these are the sums of the two ranks' single-process statistics."""
 import os.path as osp
 import socket
 
@@ -41,7 +42,9 @@ def test_statistics_are_summed_over_ranks(tmp_path):
     from mmdet.registry import MODELS
 
     import ltr_mm  # noqa: F401
-    mp.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=2, join=True)
+    # fork: the workers inherit the imported modules instead of importing mmdet again
+    mp.start_processes(_worker, args=(_free_port(), str(tmp_path)), nprocs=2, join=True,
+                       start_method='fork')
     ranks = [torch.load(tmp_path / f'rank{r}.pth') for r in range(2)]
     single = []
     for rank in range(2):  # each rank's own statistics, one process
