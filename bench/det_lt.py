@@ -32,12 +32,12 @@ triple the test time on a CPU.
   config's alpha is scored). ``--tde-mu`` trains it with another moving-average momentum
   than the config's 0.9998 (the paper's, for a 20-epoch LVIS schedule).
 
-``--seeds`` trains baseline, TDE, BAGS and the sigmoid-family losses again with each listed seed (and chooses TDE's alpha
-again) and adds a table of their APr per seed, its mean, the standard error of each method's
-difference with the baseline of the same seed, and the number of seeds where the method is above
-that baseline: with 8 and 3 training images in the two rare categories, APr moves by several
-points between two seeds of one method. Runs on several threads are not bit-reproducible; with
-``OMP_NUM_THREADS=1`` a run repeats exactly.
+``--seeds`` trains baseline, TDE, BAGS and the sigmoid-family losses again with each listed seed
+(and chooses TDE's alpha again) and adds a table of their APr per seed, its mean, the standard
+error of each method's difference with the baseline of the same seed, and the number of seeds
+where the method is above that baseline: with 8 and 3 training images in the two rare
+categories, APr moves by several points between two seeds of one method. Runs on several
+threads are not bit-reproducible; with ``OMP_NUM_THREADS=1`` a run repeats exactly.
 
 The step-time table trains the heads (stock ``Shared2FCBBoxHead`` with CE, the same head with
 ``BAGSLoss``, ``TDEBBoxHead``, and the box heads of the four sigmoid-family twins) inside one
@@ -236,18 +236,18 @@ def timing_models(cfg, dataset) -> Dict[str, Any]:
     tde.roi_head.bbox_head.update(type='TDEBBoxHead', num_heads=2, tau=16.0, gamma=1 / 32,
                                   mu=0.9998)
     variants['TDEBBoxHead'] = tde
+    twins = []
     for label, name in SIGMOID:
         twin = Config.fromfile(osp.join(ROOT, RUNS[name][0])).model
         head = twin.roi_head.bbox_head
         extra = ' + NormedLinear' if 'cls_predictor_cfg' in head else ''
-        variants[f'Shared2FCBBoxHead{extra} + {head.loss_cls.type}'] = twin
+        twins.append(f'Shared2FCBBoxHead{extra} + {head.loss_cls.type}')
+        variants[twins[-1]] = twin
     models = {k: MODELS.build(v) for k, v in variants.items()}
-    counts = None
-    for model in models.values():
-        loss = model.roi_head.bbox_head.loss_cls
+    counts = dataset_class_counts(dataset, 'image')
+    for key in twins:
+        loss = models[key].roi_head.bbox_head.loss_cls
         if callable(getattr(loss, 'set_class_stats', None)):
-            if counts is None:
-                counts = dataset_class_counts(dataset, 'image')
             loss.set_class_stats(counts)
     return models
 
@@ -507,9 +507,9 @@ def main() -> None:
                         help="TDE's moving-average momentum (default: the config's 0.9998, the "
                         "paper's LVIS value)")
     parser.add_argument('--seeds', type=int, nargs='*', default=[],
-                        help='train baseline, TDE and BAGS again with these seeds (the spread '
-                        'of one seed; APr of the two rare categories moves by several points '
-                        'between seeds)')
+                        help='train baseline, TDE, BAGS and the sigmoid-family losses again '
+                        'with these seeds (the spread of one seed; APr of the two rare '
+                        'categories moves by several points between seeds)')
     parser.add_argument('--only', nargs='+', metavar='JOB',
                         help="run only these jobs ('timing', run names such as 'ecm' or "
                         "'ecm@1'), print their numbers and write WORK_DIR/only.md; the doc is "
