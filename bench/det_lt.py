@@ -41,8 +41,9 @@ threads are not bit-reproducible; with ``OMP_NUM_THREADS=1`` a run repeats exact
 
 The step-time table trains the heads (stock ``Shared2FCBBoxHead`` with CE, the same head with
 ``BAGSLoss``, ``TDEBBoxHead``, and the box heads of the four sigmoid-family twins) inside one
-model each, everything trainable, on the same batches in the same process, interleaved round
-by round; the ratio is median step time over the stock head's. Each training run and the
+model each, built from the same seed (equal backbone, neck and RPN, so equal RoIs), everything
+trainable, on the same batches in the same process, interleaved round by round; the ratio is
+median step time over the stock head's. Each training run and the
 timing run is a child process of this script.
 
 ``--only JOB ...`` runs just the listed jobs (``timing`` and / or run names such as ``ecm`` or
@@ -223,6 +224,7 @@ def timing_models(cfg, dataset) -> Dict[str, Any]:
     ``dataset``, the training set, as ``SetClassStatsHook`` gives them)."""
     import copy
 
+    import torch
     from mmdet.registry import MODELS
     from mmengine.config import Config
 
@@ -243,7 +245,10 @@ def timing_models(cfg, dataset) -> Dict[str, Any]:
         extra = ' + NormedLinear' if 'cls_predictor_cfg' in head else ''
         twins.append(f'Shared2FCBBoxHead{extra} + {head.loss_cls.type}')
         variants[twins[-1]] = twin
-    models = {k: MODELS.build(v) for k, v in variants.items()}
+    models = {}
+    for key, model_cfg in variants.items():  # same seed: backbone, neck and RPN start equal
+        torch.manual_seed(0)
+        models[key] = MODELS.build(model_cfg)
     counts = dataset_class_counts(dataset, 'image')
     for key in twins:
         loss = models[key].roi_head.bbox_head.loss_cls
