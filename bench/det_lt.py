@@ -43,8 +43,8 @@ The step-time table trains the heads (stock ``Shared2FCBBoxHead`` with CE, the s
 ``BAGSLoss``, ``TDEBBoxHead``, and the box heads of the four sigmoid-family twins) inside one
 model each, built from the same seed (equal backbone, neck and RPN, so equal RoIs), everything
 trainable, on the same batches in the same process, interleaved round by round; the ratio is
-median step time over the stock head's. Each training run and the
-timing run is a child process of this script.
+median step time over the stock head's. Each training run and the timing run is a child
+process of this script.
 
 ``--only JOB ...`` runs just the listed jobs (``timing`` and / or run names such as ``ecm`` or
 ``ecm@1``), prints their numbers and writes them to ``WORK_DIR/only.md``, leaving
@@ -239,7 +239,7 @@ def timing_models(cfg, dataset) -> Dict[str, Any]:
                                   mu=0.9998)
     variants['TDEBBoxHead'] = tde
     twins = []
-    for label, name in SIGMOID:
+    for _, name in SIGMOID:
         twin = Config.fromfile(osp.join(ROOT, RUNS[name][0])).model
         head = twin.roi_head.bbox_head
         extra = ' + NormedLinear' if 'cls_predictor_cfg' in head else ''
