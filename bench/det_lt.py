@@ -1,9 +1,10 @@
-"""Long-tailed detection on the embedded Fashion-LVIS set: baseline, RFS, BAGS and TDE.
+"""Long-tailed detection on the embedded Fashion-LVIS set: baseline, RFS, BAGS, TDE and the
+sigmoid-family losses (federated loss, EQLv2, ECM, Seesaw).
 
     python bench/det_lt.py [--iters 1500] [--stage2-iters 300] [--timing-rounds 6]
                            [--max-dets 100] [--val-images N]
                            [--tde-alphas 0 1 2 3] [--select-alphas 0 0.5 ... 3]
-                           [--tde-mu M] [--seeds 1 ...]
+                           [--tde-mu M] [--seeds 1 ...] [--only JOB ...]
                            [--work-dir work_dirs/bench_det_lt] [--doc docs/benchmarks.md] [--reuse]
 
 Every method trains the small Mask R-CNN (ResNet-18 at half width, 64-channel FPN, from scratch)
@@ -19,6 +20,11 @@ triple the test time on a CPU.
 - ``bags``: BAGS stage 2 from the baseline checkpoint, ``--stage2-iters`` more iterations that
   train only ``fc_cls`` with the group-softmax loss (everything else frozen, BN in eval mode);
 - ``baseline-ft``: the control for BAGS, the same stage 2 with the plain CE loss;
+- ``federated``, ``eqlv2``, ``ecm``, ``seesaw``: the baseline with its box classifier loss
+  replaced (one joint training like the baseline): the federated loss (5 of the 10 classes per
+  batch, background included), EQLv2, ECM (cosine classifier, normalised mask predictor,
+  gradient clipping at norm 5, as its authors) and mmdet's Seesaw Loss (cosine classifier,
+  normalised mask predictor), the small twins in ``configs/{federated,eqlv2,ecm,seesaw}/``;
 - ``tde``: the TDE box head trained like the baseline, scored from the same checkpoint with
   alpha = 1.5 (the config's value), alpha = 0 (plain causal-norm inference), each
   ``--tde-alphas`` value and the authors' label-free rule ``alpha = 1 / mean(cos)``, the mean
@@ -26,17 +32,23 @@ triple the test time on a CPU.
   config's alpha is scored). ``--tde-mu`` trains it with another moving-average momentum
   than the config's 0.9998 (the paper's, for a 20-epoch LVIS schedule).
 
-``--seeds`` trains baseline, TDE and BAGS again with each listed seed (and chooses TDE's alpha
-again) and adds a table of their APr per seed, its mean, the standard error of each method's
-difference with the baseline of the same seed, and the number of seeds where the method is above
-that baseline: with 8 and 3 training images in the two rare categories, APr moves by several
-points between two seeds of one method. Runs on several threads are not bit-reproducible; with
-``OMP_NUM_THREADS=1`` a run repeats exactly.
+``--seeds`` trains baseline, TDE, BAGS and the sigmoid-family losses again with each listed seed
+(and chooses TDE's alpha again) and adds a table of their APr per seed, its mean, the standard
+error of each method's difference with the baseline of the same seed, and the number of seeds
+where the method is above that baseline: with 8 and 3 training images in the two rare
+categories, APr moves by several points between two seeds of one method. Runs on several
+threads are not bit-reproducible; with ``OMP_NUM_THREADS=1`` a run repeats exactly.
 
-The step-time table trains the three heads (stock ``Shared2FCBBoxHead`` with CE, the same head
-with ``BAGSLoss``, ``TDEBBoxHead``) inside one model each, everything trainable, on the same
-batches in the same process, interleaved round by round; the ratio is median step time over
-the stock head's. Each training run and the timing run is a child process of this script.
+The step-time table trains the heads (stock ``Shared2FCBBoxHead`` with CE, the same head with
+``BAGSLoss``, ``TDEBBoxHead``, and the box heads of the four sigmoid-family twins) inside one
+model each, built from the same seed (equal backbone, neck and RPN, so equal RoIs), everything
+trainable, on the same batches in the same process, interleaved round by round; the ratio is
+median step time over the stock head's. Each training run and the timing run is a child
+process of this script.
+
+``--only JOB ...`` runs just the listed jobs (``timing`` and / or run names such as ``ecm`` or
+``ecm@1``), prints their numbers and writes them to ``WORK_DIR/only.md``, leaving
+``docs/benchmarks.md`` alone (its section needs every run).
 """
 import argparse
 import json
@@ -60,9 +72,16 @@ RUNS = {  # name: (config, stage-1 run or None)
     'tde': ('configs/tde/tde_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
     'bags': ('configs/bags/bags_mask-rcnn_r18-w32_fpn_1xb4-4e_fashion-lvis.py', 'baseline'),
     'baseline-ft': (BASE, 'baseline'),
+    'federated': ('configs/federated/federated_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py',
+                  None),
+    'eqlv2': ('configs/eqlv2/eqlv2_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
+    'ecm': ('configs/ecm/ecm_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
+    'seesaw': ('configs/seesaw/seesaw_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
 }
+SIGMOID = (('federated loss', 'federated'), ('EQLv2', 'eqlv2'), ('ECM', 'ecm'),
+           ('Seesaw', 'seesaw'))  # (label, run) of the sigmoid-family rows
 KEYS = ('AP', 'APr', 'APc', 'APf')
-SEEDED = ('baseline', 'tde', 'bags')  # the runs --seeds repeats, in training order
+SEEDED = ('baseline', 'tde', 'bags', 'federated', 'eqlv2', 'ecm', 'seesaw')  # --seeds runs
 HELDOUT = 'annotations/lvis_v1_heldout.json'  # where TDE's alpha is chosen (data_root relative)
 
 
@@ -199,11 +218,17 @@ def tde_alphas(runner, alphas: List[float], mean_cos: float,
     return out
 
 
-def timing_models(cfg) -> Dict[str, Any]:
-    """The stock, BAGS-loss and TDE variants of the benchmark's Mask R-CNN."""
+def timing_models(cfg, dataset) -> Dict[str, Any]:
+    """The stock, BAGS-loss, TDE and sigmoid-family variants of the benchmark's Mask R-CNN
+    (the latter with their twins' box heads; the count-based losses get the image counts of
+    ``dataset``, the training set, as ``SetClassStatsHook`` gives them)."""
     import copy
 
+    import torch
     from mmdet.registry import MODELS
+    from mmengine.config import Config
+
+    from ltr_mm.utils.class_counts import dataset_class_counts
     variants = {'Shared2FCBBoxHead (CE)': copy.deepcopy(cfg.model)}
     bags = copy.deepcopy(cfg.model)
     ann = cfg.train_dataloader.dataset.data_root + cfg.train_dataloader.dataset.ann_file
@@ -215,7 +240,23 @@ def timing_models(cfg) -> Dict[str, Any]:
     tde.roi_head.bbox_head.update(type='TDEBBoxHead', num_heads=2, tau=16.0, gamma=1 / 32,
                                   mu=0.9998)
     variants['TDEBBoxHead'] = tde
-    return {k: MODELS.build(v) for k, v in variants.items()}
+    twins = []
+    for _, name in SIGMOID:
+        twin = Config.fromfile(osp.join(ROOT, RUNS[name][0])).model
+        head = twin.roi_head.bbox_head
+        extra = ' + NormedLinear' if 'cls_predictor_cfg' in head else ''
+        twins.append(f'Shared2FCBBoxHead{extra} + {head.loss_cls.type}')
+        variants[twins[-1]] = twin
+    models = {}
+    for key, model_cfg in variants.items():  # same seed: backbone, neck and RPN start equal
+        torch.manual_seed(0)
+        models[key] = MODELS.build(model_cfg)
+    counts = dataset_class_counts(dataset, 'image')
+    for key in twins:
+        loss = models[key].roi_head.bbox_head.loss_cls
+        if callable(getattr(loss, 'set_class_stats', None)):
+            loss.set_class_stats(counts)
+    return models
 
 
 def child_timing(args: argparse.Namespace) -> None:
@@ -238,7 +279,7 @@ def child_timing(args: argparse.Namespace) -> None:
         batches.append(batch)
         if len(batches) == args.timing_batches:
             break
-    models = timing_models(cfg)
+    models = timing_models(cfg, loader.dataset)
     optims = {k: OptimWrapper(torch.optim.SGD(m.parameters(), lr=0.002, momentum=0.9))
               for k, m in models.items()}
     times: Dict[str, List[float]] = {k: [] for k in models}
@@ -287,6 +328,7 @@ def table(results: Dict[str, Dict[str, Any]]) -> List[str]:
              'test_auto'),
             (f'TDE, alpha = {results["tde"]["select"]["alpha"]:.4g} (chosen on held-out)', 'tde',
              'test_select')]
+    rows += [(label, name, 'test') for label, name in SIGMOID]
     for label, name, key in rows:
         res = results[name]
         iters = (f'{args_iters(results)} + {res["iters"]}' if name in ('bags', 'baseline-ft')
@@ -307,6 +349,7 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str
     cols = [('baseline', 'baseline', 'test'), ('TDE alpha 0', 'tde', 'test_alpha0'),
             (f'TDE alpha {results["tde"]["config_alpha"]:.4g}', 'tde', 'test'),
             ('TDE alpha from held-out', 'tde', 'test_select'), ('BAGS', 'bags', 'test')]
+    cols += [(label, name, 'test') for label, name in SIGMOID]
     lines = ['', 'APr (bbox / segm) of the same runs with other seeds (`--seeds`; seed 0 is the '
              'table above):', '', '| seed | ' + ' | '.join(c[0] for c in cols) + ' |',
              '| ---: | ' + ' | '.join('---:' for _ in cols) + ' |']
@@ -375,7 +418,8 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
                               'test_auto'),
                              (f'TDE (held-out alpha {tde["select"]["alpha"]:.4g})', 'tde',
                               'test_select'),
-                             ('RFS', 'rfs', 'test'), ('stage-2 CE control', 'baseline-ft', 'test')):
+                             ('RFS', 'rfs', 'test'), ('stage-2 CE control', 'baseline-ft', 'test'),
+                             *[(label, name, 'test') for label, name in SIGMOID]):
         res = results[name][key]
         deltas.append(f'{label} {res["bbox_APr"] - base["bbox_APr"]:+.2f} bbox / '
                       f'{res["segm_APr"] - base["segm_APr"]:+.2f} segm')
@@ -411,6 +455,44 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
     return '\n'.join(lines)
 
 
+def only_lines(name: str, res: Dict[str, Any]) -> str:
+    """One markdown row of a training run: AP columns and train time."""
+    cols = [f'{iou}_{k}' for iou in ('bbox', 'segm') for k in KEYS]
+    return (f'| {name} | {res["iters"]} | ' + ' | '.join(f'{res["test"][c]:.2f}' for c in cols) +
+            f' | {res["train_s"] / 60:.1f} min |')
+
+
+def run_only(args: argparse.Namespace) -> None:
+    """Run the jobs of ``--only`` and report them in ``WORK_DIR/only.md`` and on stdout."""
+    for job in args.only:
+        if job != 'timing' and job.partition('@')[0] not in RUNS:
+            raise ValueError(f'--only: unknown job {job!r}; choose timing or one of '
+                             f'{sorted(RUNS)} (optionally with @SEED)')
+    lines = ['Jobs of `python bench/det_lt.py ' + ' '.join(sys.argv[1:]) + '`:', '']
+    runs = [job for job in args.only if job != 'timing']
+    if runs:
+        cols = [f'{iou} {k}' for iou in ('bbox', 'segm') for k in KEYS]
+        lines += ['| run | iterations | ' + ' | '.join(cols) + ' | train time |',
+                  '| --- | --- | ' + ' | '.join('---:' for _ in cols) + ' | ---: |']
+        for name in runs:
+            res = child(args, ['--child', 'train', name],
+                        osp.join(args.work_dir, name, 'metrics.json'))
+            lines.append(only_lines(name, res))
+    if 'timing' in args.only:
+        timing = child(args, ['--child', 'timing'], osp.join(args.work_dir, 'timing.json'))
+        lines += ['', f'Step time ({args.timing_batches} batches x {args.timing_rounds} rounds, '
+                  'median):', '', '| head | median step | relative to stock |',
+                  '| --- | ---: | ---: |']
+        lines += [f'| {k} | {t["median_s"]:.3f} s | {t["ratio"]:.3f}x |'
+                  for k, t in timing.items()]
+    load = os.getloadavg()[0]
+    lines += ['', f'Machine: {os.cpu_count()} CPU cores, load average {load:.2f} at the end.', '']
+    text = '\n'.join(lines)
+    with open(osp.join(args.work_dir, 'only.md'), 'w') as f:
+        f.write(text)
+    print(text)
+
+
 def main() -> None:
     """Parent: run every child, then write the section."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -432,9 +514,13 @@ def main() -> None:
                         help="TDE's moving-average momentum (default: the config's 0.9998, the "
                         "paper's LVIS value)")
     parser.add_argument('--seeds', type=int, nargs='*', default=[],
-                        help='train baseline, TDE and BAGS again with these seeds (the spread '
-                        'of one seed; APr of the two rare categories moves by several points '
-                        'between seeds)')
+                        help='train baseline, TDE, BAGS and the sigmoid-family losses again '
+                        'with these seeds (the spread of one seed; APr of the two rare '
+                        'categories moves by several points between seeds)')
+    parser.add_argument('--only', nargs='+', metavar='JOB',
+                        help="run only these jobs ('timing', run names such as 'ecm' or "
+                        "'ecm@1'), print their numbers and write WORK_DIR/only.md; the doc is "
+                        'left alone')
     parser.add_argument('--work-dir', default='work_dirs/bench_det_lt')
     parser.add_argument('--doc', default='docs/benchmarks.md')
     parser.add_argument('--reuse', action='store_true',
@@ -450,6 +536,9 @@ def main() -> None:
             child_select(args.child[1], args)
         else:
             child_train(args.child[1], args)
+        return
+    if args.only:
+        run_only(args)
         return
     start = time.time()
     timing = child(args, ['--child', 'timing'], osp.join(args.work_dir, 'timing.json'))

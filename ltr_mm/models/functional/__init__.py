@@ -12,3 +12,7 @@ from .fcc_factors import fcc_factors  # noqa: F401
 from .ncm import (NCM_DISTANCES, NCM_FEAT_NORMS, class_sums, ncm_features,  # noqa: F401
                   ncm_logits)
 from .tau_norm import tau_normalize  # noqa: F401
+from .federated import fed_class_mask, fed_class_weights, sample_fed_classes  # noqa: F401
+from .eqlv2_weights import eqlv2_class_weights, eqlv2_gradients, eqlv2_map  # noqa: F401
+from .ecm_margins import ecm_class_weights, ecm_frequencies, ecm_margins  # noqa: F401
+from .sigmoid_scores import objectness_scores, sigmoid_scores_with_bg  # noqa: F401

@@ -8,3 +8,6 @@ from .bags_loss import BAGSLoss  # noqa: F401
 from .ride_distill_loss import RIDEDistillLoss  # noqa: F401
 from .ride_loss import RIDELoss  # noqa: F401
 from .sigmoid_focal_cls_loss import SigmoidFocalClsLoss  # noqa: F401
+from .ecm_cls_loss import ECMClsLoss  # noqa: F401
+from .eqlv2_cls_loss import EQLv2ClsLoss  # noqa: F401
+from .federated_cls_loss import FederatedClsLoss  # noqa: F401
