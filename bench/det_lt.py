@@ -228,11 +228,10 @@ def timing_models(cfg, dataset) -> Dict[str, Any]:
     from mmdet.registry import MODELS
     from mmengine.config import Config
 
-    from ltr_mm.utils.class_counts import dataset_class_counts
+    from ltr_mm.utils.class_stats import ClassStats
     variants = {'Shared2FCBBoxHead (CE)': copy.deepcopy(cfg.model)}
     bags = copy.deepcopy(cfg.model)
     ann = cfg.train_dataloader.dataset.data_root + cfg.train_dataloader.dataset.ann_file
-    from ltr_mm.utils.class_stats import ClassStats
     bags.roi_head.bbox_head.loss_cls = dict(type='BAGSLoss', num_classes=10,
                                             class_counts=list(ClassStats.from_file(ann).counts))
     variants['Shared2FCBBoxHead + BAGSLoss'] = bags
@@ -251,11 +250,11 @@ def timing_models(cfg, dataset) -> Dict[str, Any]:
     for key, model_cfg in variants.items():  # same seed: backbone, neck and RPN start equal
         torch.manual_seed(0)
         models[key] = MODELS.build(model_cfg)
-    counts = dataset_class_counts(dataset, 'image')
+    stats = ClassStats.from_dataset(dataset, 'image')  # what SetClassStatsHook gives them
     for key in twins:
         loss = models[key].roi_head.bbox_head.loss_cls
         if callable(getattr(loss, 'set_class_stats', None)):
-            loss.set_class_stats(counts)
+            loss.set_class_stats(stats)
     return models
 
 

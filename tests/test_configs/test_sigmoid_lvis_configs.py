@@ -14,6 +14,7 @@ from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 
 import ltr_mm  # noqa: F401
+from ltr_mm.utils.class_stats import ClassStats
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TWINS = {  # config: (loss type, fc_cls width, needs image counts)
@@ -55,7 +56,7 @@ def test_twin_trains_and_predicts(config):
     head = model.roi_head.bbox_head
     assert type(head.loss_cls).__name__ == loss_type and head.fc_cls.out_features == width
     if needs_counts:
-        head.loss_cls.set_class_stats(COUNTS)  # what SetClassStatsHook does before training
+        head.loss_cls.set_class_stats(ClassStats.from_counts(COUNTS))  # what SetClassStatsHook does before training
     model.train()
     losses = model(**_batch(model, with_gt=True), mode='loss')
     # SeesawLoss returns loss_cls_objectness and loss_cls_classes

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from sigmoid_lvis_helpers import build, head_losses, stock_head
+from ltr_mm.utils.class_stats import ClassStats
 
 COUNTS = [9, 1]
 
@@ -47,7 +48,7 @@ def test_stats_protocol_and_errors():
     z, y = torch.randn(4, 3), torch.tensor([0, 1, 2, 2])
     with pytest.raises(RuntimeError, match='ECMClsLoss.*SetClassStatsHook'):
         loss(z, y)
-    loss.set_class_stats(COUNTS)
+    loss.set_class_stats(ClassStats.from_counts(COUNTS))
     assert loss.has_class_stats and list(loss.state_dict()) == []
     assert loss.pos_margin.shape == (3, ) and loss.class_weight.shape == (3, )
     with pytest.raises(ValueError, match='columns'):

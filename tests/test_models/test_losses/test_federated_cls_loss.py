@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from sigmoid_lvis_helpers import bce, build, head_losses, stock_head
+from ltr_mm.utils.class_stats import ClassStats
 
 COUNTS = [400, 100, 25, 9, 4, 1]  # sqrt: 20, 10, 5, 3, 2, 1
 
@@ -75,7 +76,7 @@ def test_activation_accuracy_and_errors():
     assert not unset.has_class_stats
     with pytest.raises(RuntimeError, match='FederatedClsLoss.*SetClassStatsHook'):
         unset(logits, labels)
-    unset.set_class_stats(COUNTS)
+    unset.set_class_stats(ClassStats.from_counts(COUNTS))
     assert unset.has_class_stats and list(unset.state_dict()) == []
 
 
