@@ -16,8 +16,8 @@ from typing import Any
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from ltr_mm.evaluation.functional import print_lvis_results
-from ltr_mm.utils.cli import (add_common_args, build_runner, dataset_path, load_config,
-                              test_dataset_cfg)
+from ltr_mm.utils.cli import (add_common_args, build_runner, dataset_path, finish_distributed,
+                              load_config, test_dataset_cfg)
 
 
 def parse_args() -> argparse.Namespace:
@@ -63,6 +63,7 @@ def main() -> None:
     from mmengine.dist import is_main_process
     if is_main_process():
         print_lvis_results(metrics, segm_area=args.segm_area)
+    finish_distributed()
 
 
 if __name__ == '__main__':

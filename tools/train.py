@@ -1,14 +1,17 @@
 """Train a detector or classifier from an ltr_mm (or any mmdet / mmpretrain) config.
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-                          [--cfg-options k=v ...] [--launcher none|pytorch]
+                          [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
 
-Multi-process: ``tools/dist_train.sh CONFIG N`` (torchrun; gloo on CPU-only machines).
+Multi-process: ``tools/dist_train.sh CONFIG N`` (torchrun; gloo on CPU-only machines), on a
+Slurm cluster ``tools/slurm_train.sh PARTITION JOB CONFIG WORK_DIR`` (srun). A distributed run
+ends by destroying its process group (see :func:`ltr_mm.utils.cli.finish_distributed`).
 """
 import argparse
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
-from ltr_mm.utils.cli import add_common_args, build_runner, load_config, use_resumable_loop
+from ltr_mm.utils.cli import (add_common_args, build_runner, finish_distributed, load_config,
+                             use_resumable_loop)
 
 
 def parse_args() -> argparse.Namespace:
@@ -44,6 +47,7 @@ def main() -> None:
         cfg.resume = True
         cfg.load_from = args.resume
     build_runner(cfg).train()
+    finish_distributed()
 
 
 if __name__ == '__main__':
