@@ -17,9 +17,11 @@ import pytest
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 INSTALL = osp.join(REPO, 'tools', 'install.sh')
+# The first lines of ATen/ATen.h in torch 2.14.1 and in torch 2.13.0 (and earlier 2.x).
 CXX20_HEADER = ('#if !defined(_MSC_VER) && __cplusplus < 202002L\n'
                 '#error C++20 or later compatible compiler is required to use ATen.\n#endif\n')
-CXX17_HEADER = '#pragma once\n#include <ATen/Context.h>\n'
+CXX17_HEADER = ('#if !defined(_MSC_VER) && __cplusplus < 201703L\n'
+                '#error C++17 or later compatible compiler is required to use ATen.\n#endif\n')
 FULL_STACK = dict(mmengine='0.10.7', mmdet='3.3.0', mmpretrain='1.2.0', lvis='0.5.3',
                   faster_coco_eval='1.8.0', pycocotools='2.0.8', test_tools=1)
 
