@@ -350,7 +350,8 @@ fi
 trap 'fail "command exited with status $? (see the output above)"' ERR
 
 n=0
-for step in "${STEPS[@]}"; do
+while [ "$n" -lt "${#STEPS[@]}" ]; do  # an index loop: STEPS can change after torch is installed
+  step=${STEPS[$n]}
   n=$((n + 1))
   echo "[install $n/${#STEPS[@]}] ${ACT[$step]} ${WHAT[$step]}"
   run_step "$step"
