@@ -223,7 +223,21 @@ class StepTimer(Hook):
 
 
 def run_one(cfg, size: dict, device: str, test: bool) -> Dict[str, Any]:
-    """Train with the runner, time it, then test (detectors) with the config's evaluator."""
+    """Train with the runner, time it, then test (detectors) with the config's evaluator.
+
+    A run that raises is recorded with its error (``finite`` False), so that one failing
+    configuration does not cost the table of the others.
+    """
+    try:
+        return _run(cfg, size, device, test)
+    except Exception as exc:  # noqa: BLE001  (reported in the table and the exit status)
+        import traceback
+        traceback.print_exc()
+        return dict(error=f'{type(exc).__name__}: {exc}'.replace('\n', ' ')[:300],
+                    finite=False)
+
+
+def _run(cfg, size: dict, device: str, test: bool) -> Dict[str, Any]:
     runner = Runner.from_cfg(cfg)
     timer = StepTimer(device)
     runner.register_hook(timer, priority='LOWEST')
@@ -246,6 +260,12 @@ def table(results: List[Dict[str, Any]]) -> List[str]:
             '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |']
     for r in results:
         ref = stock.get((r['model'], r['precision']))
+        if 'error' in r:
+            rows.append(f"| {r['model']} | {r['variant']} | {r['precision']} | "
+                        f"FAILED: {r['error']} | | | | | NO | | |")
+            continue
+        if ref is not None and 'error' in ref:
+            ref = None
         step_ratio = f"{r['step_s'] / ref['step_s']:.3f}" if ref else '-'
         mem = f"{r['peak_mib']:.0f}" if r['peak_mib'] is not None else '-'
         mem_ratio = (f"{r['peak_mib'] / ref['peak_mib']:.3f}"
@@ -265,7 +285,8 @@ def verdict(results: List[Dict[str, Any]]) -> List[str]:
     lines = []
     for r in results:
         ref = stock.get((r['model'], r['precision']))
-        if r['variant'] not in ('BAGS stage 2', 'TDE') or ref is None:
+        if (r['variant'] not in ('BAGS stage 2', 'TDE') or ref is None or 'error' in r
+                or 'error' in ref):
             continue
         name = f"{r['model']} {r['variant']} {r['precision']}"
         ratio = r['step_s'] / ref['step_s']
@@ -275,9 +296,10 @@ def verdict(results: List[Dict[str, Any]]) -> List[str]:
             mem = r['peak_mib'] / ref['peak_mib']
             lines.append(f"- {name}: peak memory {mem:.3f}x stock "
                          f"({'meets' if mem <= 1.05 else 'misses'} <= 1.05x)")
-    bad = [f"{r['model']} {r['variant']} {r['precision']}" for r in results if not r['finite']]
+    bad = [f"{r['model']} {r['variant']} {r['precision']}" for r in results
+           if not r.get('finite')]
     lines.append('- finite losses in every run' if not bad else
-                 f"- NON-FINITE losses: {', '.join(bad)}")
+                 f"- NON-FINITE losses or FAILED runs: {', '.join(bad)}")
     return lines
 
 
@@ -336,15 +358,14 @@ def main() -> None:
                           device)
             res = run_one(cfg, size, device, test=True)
             results.append(dict(res, model=model, variant=variant, precision=precision))
-            print(f'[gpu_check] {name}: {1 / res["step_s"]:.2f} it/s, finite {res["finite"]}',
-                  flush=True)
+            print(f'[gpu_check] {name}: {summary(res)}', flush=True)
         if not args.only or 'RIDE-3 ResNeXt-50' in args.only:
             init_default_scope('mmpretrain')
             cfg = ride_cfg(imagenet, osp.join(work, f'ride_{precision}'), size, precision, device)
             res = run_one(cfg, size, device, test=False)
             results.append(dict(res, model=f'RIDE-3 ResNeXt-50 ({size["ride_size"]} px, batch '
                                 f'{size["ride_batch"]})', variant='stock', precision=precision))
-            print(f'[gpu_check] RIDE {precision}: {1 / res["step_s"]:.2f} it/s', flush=True)
+            print(f'[gpu_check] RIDE {precision}: {summary(res)}', flush=True)
     text = report(args, results, device_name, time.time() - start)
     with open(osp.join(work, 'gpu_check.json'), 'w') as f:
         json.dump(results, f, indent=1)
@@ -353,6 +374,15 @@ def main() -> None:
     if not args.tiny:
         write_section(args.doc, SECTION, text)
     print(text)
+    if any('error' in r or not r['finite'] for r in results):
+        sys.exit('bench/gpu_check.py: a run failed or had a non-finite loss (see the table)')
+
+
+def summary(res: Dict[str, Any]) -> str:
+    """One progress line of a run."""
+    if 'error' in res:
+        return f"FAILED ({res['error']})"
+    return f"{1 / res['step_s']:.2f} it/s, losses finite: {res['finite']}"
 
 
 if __name__ == '__main__':
