@@ -7,6 +7,7 @@ test that a ``det`` marker names. Tests get that marker when their parameters na
 (``det``, an LVIS set, an R-CNN config) or, without parameters, when their module does
 (``mmdet``, ``lvis``, ``rcnn``, the tiny detection set).
 """
+import functools
 import importlib.util
 import os.path as osp
 import re
@@ -27,16 +28,18 @@ def pytest_configure(config):
     config.addinivalue_line('markers', 'det: the test needs mmdet; skipped when it is absent')
 
 
+@functools.lru_cache(maxsize=None)
+def _module_names_detection(path: str) -> bool:
+    with open(path, encoding='utf-8') as f:
+        return bool(DET_MODULE.search(f.read()))
+
+
 def _needs_mmdet(item) -> bool:
     callspec = getattr(item, 'callspec', None)
     if callspec is not None:
         return bool(DET_PARAM.search(callspec.id))
-    module = getattr(item, 'module', None)
-    path = getattr(module, '__file__', None)
-    if path is None:
-        return False
-    with open(path, encoding='utf-8') as f:
-        return bool(DET_MODULE.search(f.read()))
+    path = getattr(getattr(item, 'module', None), '__file__', None)
+    return path is not None and _module_names_detection(path)
 
 
 def pytest_collection_modifyitems(config, items):
