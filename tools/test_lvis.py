@@ -60,6 +60,7 @@ def main() -> None:
         backend_args=cfg.test_dataloader.dataset.get('backend_args'))
     runner = build_runner(cfg)
     metrics = runner.test()
+    del runner  # its DDP model holds the process group (see finish_distributed)
     from mmengine.dist import is_main_process
     if is_main_process():
         print_lvis_results(metrics, segm_area=args.segm_area)

@@ -1,5 +1,6 @@
 """Shared command-line plumbing of ``tools/train.py``, ``tools/test.py`` and ``tools/test_lvis.py``."""
 import argparse
+import gc
 import os
 import os.path as osp
 import subprocess
@@ -82,19 +83,24 @@ def slurm_environment() -> None:
 
 
 def finish_distributed() -> None:
-    """End a multi-process run cleanly: wait for every rank, then destroy the process group.
+    """End a multi-process run cleanly: free the DDP model, wait for every rank, then destroy
+    the process group. Call it after the last reference to the runner is gone.
 
     A process that leaves its gloo process group to the interpreter's shutdown can abort there
     (``terminate called without an active exception``, SIGABRT) after a good run: a gloo worker
     thread still holding a finished collective (the broadcast of the metrics, the last DDP
     bucket) releases its tensors while Python is being finalised, and the thread is killed inside
     a ``noexcept`` destructor. Destroying the group while the interpreter is alive joins those
-    threads first. A no-op without a process group.
+    threads first, but only once nothing else holds the group: the DDP wrapper's reducer keeps
+    it alive, so the runner (and its model) is collected before. A no-op without a process
+    group.
     """
     import torch.distributed as torch_dist
     if torch_dist.is_available() and torch_dist.is_initialized():
+        gc.collect()  # the runner, its DDP wrapper and their reference cycles
         torch_dist.barrier()
         torch_dist.destroy_process_group()
+        gc.collect()
 
 
 def setup_cpu_distributed(cfg: Config) -> None:
