@@ -7,8 +7,9 @@
 The Faster R-CNN and Mask R-CNN R50-FPN LVIS v1 configs of ltr_mm are trained as they are
 (stock box head, BAGS stage 2, TDE box head, RFS sampling), each for ``--iters`` iterations
 through mmengine's Runner, in fp32 and with AMP (``AmpOptimWrapper``, dynamic loss scale), on
-a generated LVIS-v1-format set (``bench/scale_data.py``: 1,203 categories with LVIS v1's names
-and rare / common / frequent split, 640 x 480-sized JPEGs of noise) at the configs' own image
+a generated LVIS-v1-format set (``bench/scale_data.py``: 1,000 images, 640 x 480-sized JPEGs of
+smoothed noise, 1,203 categories with LVIS v1's names and rare / common / frequent split; every
+category present, so about 66 boxes per image, more than LVIS's 12) at the configs' own image
 sizes (multi-scale 1333 x 640..800 for training, 1333 x 800 for testing). Backbones start from
 their random initialisation (nothing is downloaded); BAGS stage 2 starts without its stage-1
 checkpoint, with everything but ``fc_cls`` frozen as its config says. Each run records the
@@ -64,7 +65,7 @@ DET_CONFIGS = {
 }
 RIDE_CONFIG = 'configs/ride/ride-3e_resnext50-32x4d_8xb32-100e_imagenet-lt.py'
 SECTION = '## GPU check (full-size LVIS v1 detectors, RIDE ImageNet-LT)'
-FULL = dict(iters=50, warmup=10, test_images=20, det_images=100, det_scale=None,
+FULL = dict(iters=50, warmup=10, test_images=20, det_images=1000, det_scale=None,
             rpn_test_proposals=None, ride_size=224, ride_batch=32, workers=2)
 TINY = dict(iters=3, warmup=1, test_images=2, det_images=8, det_scale=(160, 120),
             rpn_test_proposals=100, ride_size=64, ride_batch=2, workers=0)
