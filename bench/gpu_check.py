@@ -9,7 +9,7 @@ The Faster R-CNN and Mask R-CNN R50-FPN LVIS v1 configs of ltr_mm are trained as
 through mmengine's Runner, in fp32 and with AMP (``AmpOptimWrapper``, dynamic loss scale), on
 a generated LVIS-v1-format set (``bench/scale_data.py``: 1,000 images, 640 x 480-sized JPEGs of
 smoothed noise, 1,203 categories with LVIS v1's names and rare / common / frequent split; every
-category present, so about 66 boxes per image, more than LVIS's 12) at the configs' own image
+category present, so about 62 boxes per image, more than LVIS's 12) at the configs' own image
 sizes (multi-scale 1333 x 640..800 for training, 1333 x 800 for testing). Backbones start from
 their random initialisation (nothing is downloaded); BAGS stage 2 starts without its stage-1
 checkpoint, with everything but ``fc_cls`` frozen as its config says. Each run records the
