@@ -7,9 +7,9 @@
 The Faster R-CNN and Mask R-CNN R50-FPN LVIS v1 configs of ltr_mm are trained as they are
 (stock box head, BAGS stage 2, TDE box head, RFS sampling), each for ``--iters`` iterations
 through mmengine's Runner, in fp32 and with AMP (``AmpOptimWrapper``, dynamic loss scale), on
-a generated LVIS-v1-format set (``bench/scale_data.py``: 1,000 images, 640 x 480-sized JPEGs of
-smoothed noise, 1,203 categories with LVIS v1's names and rare / common / frequent split; every
-category present, so about 62 boxes per image, more than LVIS's 12) at the configs' own image
+a generated LVIS-v1-format set (200 JPEGs of smoothed noise, 640 x 480 and the other COCO
+shapes; 1,203 categories with LVIS v1's names, about 12 boxes per image as in LVIS v1, the
+categories Zipf-distributed, rare / common / frequent by LVIS's rule) at the configs' own image
 sizes (multi-scale 1333 x 640..800 for training, 1333 x 800 for testing). Backbones start from
 their random initialisation (nothing is downloaded); BAGS stage 2 starts without its stage-1
 checkpoint, with everything but ``fc_cls`` frozen as its config says. Each run records the
@@ -24,9 +24,9 @@ each variant over the stock model's of the same architecture and precision, and 
 Targets: BAGS and TDE steps at most 1.05x the stock head, peak memory at most 5 % above it,
 finite losses with AMP through every ltr_mm head and loss.
 
-``--tiny`` runs the same configs on the CPU with 160 x 120 images, 3 iterations (1 warm-up),
-2 test images, 100 RPN test proposals, RIDE at 64 px with batch 2, fp32 only; its table goes
-to the work dir, never to ``docs/benchmarks.md``.
+``--tiny`` runs the same configs on the CPU with 160 x 120 images (8 images, about 4 boxes
+each), 2 iterations (1 warm-up), 2 test images, 100 RPN test proposals, RIDE at 64 px with
+batch 2, fp32 only; its table goes to the work dir, never to ``docs/benchmarks.md``.
 """
 import argparse
 import copy
@@ -51,7 +51,7 @@ from PIL import Image
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(ROOT, 'bench'))
 from bench_doc import write_section  # noqa: E402
-from scale_data import generate  # noqa: E402
+from scale_data import SIZES, class_names  # noqa: E402
 
 DET_CONFIGS = {
     ('Faster R-CNN', 'stock'): 'configs/baselines/faster-rcnn_r50_fpn_8xb2-1x_lvis-v1.py',
@@ -65,9 +65,9 @@ DET_CONFIGS = {
 }
 RIDE_CONFIG = 'configs/ride/ride-3e_resnext50-32x4d_8xb32-100e_imagenet-lt.py'
 SECTION = '## GPU check (full-size LVIS v1 detectors, RIDE ImageNet-LT)'
-FULL = dict(iters=50, warmup=10, test_images=20, det_images=1000, det_scale=None,
+FULL = dict(iters=50, warmup=10, test_images=20, det_images=200, det_boxes=12, det_scale=None,
             rpn_test_proposals=None, ride_size=224, ride_batch=32, workers=2)
-TINY = dict(iters=3, warmup=1, test_images=2, det_images=8, det_scale=(160, 120),
+TINY = dict(iters=2, warmup=1, test_images=2, det_images=8, det_boxes=4, det_scale=(160, 120),
             rpn_test_proposals=100, ride_size=64, ride_batch=2, workers=0)
 
 
@@ -80,15 +80,46 @@ def write_images(paths: List[str], sizes: List[tuple], seed: int) -> None:
         Image.fromarray(small).resize((w, h), Image.BILINEAR).save(path, quality=90)
 
 
-def make_lvis(folder: str, num_images: int) -> str:
-    """An LVIS-v1-format training file with real images; returns the annotation file."""
+def make_lvis(folder: str, num_images: int, boxes: float) -> str:
+    """An LVIS-v1-format file of ``num_images`` real JPEGs; returns the annotation file.
+
+    1,203 categories with LVIS v1's names; each image holds ``1 + Poisson(boxes - 1)`` boxes
+    (LVIS v1 train: about 12) of categories drawn from a Zipf law (exponent 1.1) over a seeded
+    order of the categories, each box 5-50 % of the image a side with a 4-point polygon.
+    ``frequency`` follows LVIS's rule on the image counts (at most 10: rare, 100: common).
+    """
     ann = osp.join(folder, 'lvis_v1_train.json')
-    if not osp.isfile(ann):
-        generate(folder, num_images, 1203, num_images * 12, seed=0)
-        with open(ann) as f:
-            images = json.load(f)['images']
-        write_images([osp.join(folder, 'train2017', f"{im['id']:012d}.jpg") for im in images],
-                     [(im['width'], im['height']) for im in images], seed=1)
+    if osp.isfile(ann):
+        return ann
+    rng = np.random.default_rng(0)
+    names = class_names(1203)
+    weight = np.arange(1, 1204, dtype=np.float64) ** -1.1
+    weight = weight[rng.permutation(1203)] / weight.sum()
+    sizes = np.array(SIZES)[rng.integers(0, len(SIZES), num_images)]
+    images, annotations = [], []
+    image_sets = [set() for _ in range(1203)]
+    instances = np.zeros(1203, dtype=np.int64)
+    for i, (w, h) in enumerate(sizes.tolist(), start=1):
+        images.append(dict(id=i, width=w, height=h, neg_category_ids=[],
+                           not_exhaustive_category_ids=[],
+                           coco_url=f'http://images.cocodataset.org/train2017/{i:012d}.jpg'))
+        for cat in rng.choice(1203, 1 + rng.poisson(boxes - 1), p=weight).tolist():
+            bw, bh = (rng.uniform(0.05, 0.5, 2) * (w, h)).round(2).tolist()
+            x, y = (rng.uniform(0, 1, 2) * (w - bw, h - bh)).round(2).tolist()
+            annotations.append(dict(id=len(annotations) + 1, image_id=i, category_id=cat + 1,
+                                    bbox=[x, y, bw, bh], area=round(bw * bh, 2),
+                                    segmentation=[[x, y, x + bw, y, x + bw, y + bh, x, y + bh]]))
+            image_sets[cat].add(i)
+            instances[cat] += 1
+    categories = [dict(id=c + 1, name=names[c], synset=f'{names[c]}.n.01',
+                       image_count=len(image_sets[c]), instance_count=int(instances[c]),
+                       frequency='r' if len(image_sets[c]) <= 10 else
+                       'c' if len(image_sets[c]) <= 100 else 'f') for c in range(1203)]
+    os.makedirs(folder, exist_ok=True)
+    write_images([osp.join(folder, 'train2017', f"{im['id']:012d}.jpg") for im in images],
+                 [(im['width'], im['height']) for im in images], seed=1)
+    with open(ann, 'w') as f:
+        json.dump(dict(images=images, annotations=annotations, categories=categories), f)
     return ann
 
 
@@ -346,7 +377,7 @@ def main() -> None:
                    else f'CPU ({os.cpu_count()} cores)')
     work = osp.abspath(args.work_dir)
     lvis_dir = osp.join(work, 'data', f'lvis_v1_{size["det_images"]}')
-    ann = make_lvis(lvis_dir, size['det_images'])
+    ann = make_lvis(lvis_dir, size['det_images'], size['det_boxes'])
     imagenet = make_imagenet_lt(osp.join(work, 'data', 'imagenet_lt'))
     start, results = time.time(), []
     for precision in precisions:
