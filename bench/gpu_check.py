@@ -25,8 +25,9 @@ Targets: BAGS and TDE steps at most 1.05x the stock head, peak memory at most 5 
 finite losses with AMP through every ltr_mm head and loss.
 
 ``--tiny`` runs the same configs on the CPU with 160 x 120 images (8 images, about 4 boxes
-each), 2 iterations (1 warm-up), 2 test images, 100 RPN test proposals, RIDE at 64 px with
-batch 2, fp32 only; its table goes to the work dir, never to ``docs/benchmarks.md``.
+each), 2 iterations (1 warm-up), 2 test images, 100 RPN proposals (training and test), 64
+sampled RoIs per image, RIDE at 64 px with batch 2, fp32 only; its table goes to the work
+dir, never to ``docs/benchmarks.md``.
 """
 import argparse
 import copy
@@ -66,9 +67,11 @@ DET_CONFIGS = {
 RIDE_CONFIG = 'configs/ride/ride-3e_resnext50-32x4d_8xb32-100e_imagenet-lt.py'
 SECTION = '## GPU check (full-size LVIS v1 detectors, RIDE ImageNet-LT)'
 FULL = dict(iters=50, warmup=10, test_images=20, det_images=200, det_boxes=12, det_scale=None,
-            rpn_test_proposals=None, ride_size=224, ride_batch=32, workers=2)
+            rpn_test_proposals=None, rpn_train_proposals=None, rcnn_train_rois=None,
+            ride_size=224, ride_batch=32, workers=2)
 TINY = dict(iters=2, warmup=1, test_images=2, det_images=8, det_boxes=4, det_scale=(160, 120),
-            rpn_test_proposals=100, ride_size=64, ride_batch=2, workers=0)
+            rpn_test_proposals=100, rpn_train_proposals=100, rcnn_train_rois=64,
+            ride_size=64, ride_batch=2, workers=0)
 
 
 def write_images(paths: List[str], sizes: List[tuple], seed: int) -> None:
@@ -192,6 +195,11 @@ def det_cfg(path: str, data: str, ann: str, work_dir: str, size: dict, precision
     if size['rpn_test_proposals']:
         cfg.model.test_cfg.rpn.nms_pre = cfg.model.test_cfg.rpn.max_per_img = (
             size['rpn_test_proposals'])
+    if size['rpn_train_proposals']:
+        proposals = cfg.model.train_cfg.rpn_proposal
+        proposals.nms_pre = proposals.max_per_img = size['rpn_train_proposals']
+    if size['rcnn_train_rois']:
+        cfg.model.train_cfg.rcnn.sampler.num = size['rcnn_train_rois']
     test = copy.deepcopy(cfg.test_dataloader)
     test.num_workers, test.persistent_workers = size['workers'], False
     inner = inner_dataset(test.dataset)
