@@ -253,7 +253,7 @@ class StepTimer(Hook):
         self._sync()
         self.times.append(time.perf_counter() - self.t0)
         for key, value in (outputs or {}).items():
-            value = float(value)
+            value = float(value.detach() if hasattr(value, 'detach') else value)
             self.finite &= math.isfinite(value)
             self.losses[key] = value
 
