@@ -1,7 +1,16 @@
-"""Tiny copies of the embedded data sets, built once per test session by the real tools.
+"""Tiny copies of the embedded data sets, built once per test session by the real tools
+(shared by the config, engine and distributed tests), and the classification-only mode.
 
-Shared by the config, engine and distributed tests."""
+Without mmdet (``LTR_MM_TASKS=cls bash tools/install.sh``) the detection tests are reported
+as skipped, not run: a test module that fails to import because mmdet is missing, and any
+test that a ``det`` marker names. Tests get that marker when their parameters name detection
+(``det``, an LVIS set, an R-CNN config) or, without parameters, when their module does
+(``mmdet``, ``lvis``, ``rcnn``, the tiny detection set).
+"""
+import functools
+import importlib.util
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -9,6 +18,47 @@ import pytest
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FASHION_SRC = '/usr/share/datasets/fashion-mnist'
+HAVE_MMDET = importlib.util.find_spec('mmdet') is not None
+NO_MMDET = 'needs mmdet (a classification-only install, LTR_MM_TASKS=cls)'
+DET_PARAM = re.compile(r'(^|[^a-z])det([^a-z]|$)|lvis|rcnn', re.IGNORECASE)
+DET_MODULE = re.compile(r'\bmmdet\b|lvis|rcnn|det_options', re.IGNORECASE)
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'det: the test needs mmdet; skipped when it is absent')
+
+
+@functools.lru_cache(maxsize=None)
+def _module_names_detection(path: str) -> bool:
+    with open(path, encoding='utf-8') as f:
+        return bool(DET_MODULE.search(f.read()))
+
+
+def _needs_mmdet(item) -> bool:
+    callspec = getattr(item, 'callspec', None)
+    if callspec is not None:
+        return bool(DET_PARAM.search(callspec.id))
+    path = getattr(getattr(item, 'module', None), '__file__', None)
+    return path is not None and _module_names_detection(path)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _needs_mmdet(item):
+            item.add_marker(pytest.mark.det)
+        if not HAVE_MMDET and item.get_closest_marker('det') is not None:
+            item.add_marker(pytest.mark.skip(reason=NO_MMDET))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """A test module that cannot import mmdet is a skip when mmdet is not installed."""
+    outcome = yield
+    report = outcome.get_result()
+    if (not HAVE_MMDET and report.failed and isinstance(collector, pytest.Module)
+            and "No module named 'mmdet'" in str(report.longrepr)):
+        report.outcome = 'skipped'
+        report.longrepr = (str(collector.path), 0, f'Skipped: {NO_MMDET}')
 
 
 def _run(*args):

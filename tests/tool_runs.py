@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 from types import ModuleType
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from mmengine.config import Config
 
@@ -43,11 +43,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(args: Sequence[str], log_path: str) -> subprocess.Popen:
-    """Start ``python ARGS`` (or ``bash tools/dist_*.sh ARGS``) with its output in a file."""
+def start(args: Sequence[str], log_path: str, env: Optional[dict] = None) -> subprocess.Popen:
+    """Start ``python ARGS`` (or ``bash tools/dist_*.sh ARGS``) with its output in a file.
+
+    ``env`` adds variables to :func:`tool_env`'s environment.
+    """
     cmd = ['bash', *args] if args[0].endswith('.sh') else [sys.executable, *args]
     log = open(log_path, 'w')
-    proc = subprocess.Popen(cmd, cwd=REPO, env=tool_env(), stdout=log,
+    proc = subprocess.Popen(cmd, cwd=REPO, env=dict(tool_env(), **(env or {})), stdout=log,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     proc.log_path = log_path
     proc.log_file = log
@@ -71,9 +74,9 @@ def finish(proc: subprocess.Popen, expect_rc: int = 0) -> str:
     return log
 
 
-def run_all(*jobs: Sequence[str], logs: Sequence[str]) -> List[str]:
+def run_all(*jobs: Sequence[str], logs: Sequence[str], env: Optional[dict] = None) -> List[str]:
     """Run the jobs concurrently; every one must exit with 0. Returns their outputs."""
-    procs = [start(job, log) for job, log in zip(jobs, logs)]
+    procs = [start(job, log, env) for job, log in zip(jobs, logs)]
     return [finish(p) for p in procs]
 
 

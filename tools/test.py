@@ -1,7 +1,7 @@
 """Evaluate a checkpoint with the ``test_evaluator`` of its config.
 
     python tools/test.py CONFIG CKPT [--work-dir DIR] [--out results.pkl]
-                         [--cfg-options k=v ...] [--launcher none|pytorch]
+                         [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
 
 LVIS users who want the ``--eval bbox segm`` interface use ``tools/test_lvis.py``.
 """
@@ -12,7 +12,8 @@ import ltr_mm  # noqa: F401  (version window check and registration, before anyt
 from mmengine.dist import is_main_process
 
 from ltr_mm.evaluation.shot_table import format_shot_table
-from ltr_mm.utils.cli import add_common_args, build_runner, format_metrics, load_config
+from ltr_mm.utils.cli import (add_common_args, build_runner, finish_distributed, format_metrics,
+                             load_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,6 +44,7 @@ def main() -> None:
         if 'shot/top1' in metrics:
             print('\nTop-1 accuracy (%) by training-set frequency:', flush=True)
             print(format_shot_table(metrics), flush=True)
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -25,8 +25,8 @@ from typing import Any
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from ltr_mm.evaluation.fixed_ap_cfg import uncap_test_cfg
 from ltr_mm.evaluation.functional import NO_CAP, print_lvis_results, resolve_protocol
-from ltr_mm.utils.cli import (add_common_args, build_runner, dataset_path, load_config,
-                              test_dataset_cfg)
+from ltr_mm.utils.cli import (add_common_args, build_runner, dataset_path, finish_distributed,
+                              load_config, test_dataset_cfg)
 
 
 def parse_args() -> argparse.Namespace:
@@ -83,10 +83,12 @@ def run(args: argparse.Namespace) -> None:
         backend_args=cfg.test_dataloader.dataset.get('backend_args'))
     runner = build_runner(cfg)
     metrics = runner.test()
+    del runner  # its DDP model holds the process group (see finish_distributed)
     from mmengine.dist import is_main_process
     if is_main_process():
         print_lvis_results(metrics, max_dets=protocol.max_dets,
                            max_dets_per_cat=protocol.max_dets_per_cat, protocol=protocol.name)
+    finish_distributed()
 
 
 def main() -> None:

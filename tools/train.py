@@ -1,9 +1,11 @@
 """Train a detector or classifier from an ltr_mm (or any mmdet / mmpretrain) config.
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-                          [--cfg-options k=v ...] [--launcher none|pytorch]
+                          [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
 
-Multi-process: ``tools/dist_train.sh CONFIG N`` (torchrun; gloo on CPU-only machines).
+Multi-process: ``tools/dist_train.sh CONFIG N`` (torchrun; gloo on CPU-only machines), on a
+Slurm cluster ``tools/slurm_train.sh PARTITION JOB CONFIG WORK_DIR`` (srun). A distributed run
+ends by destroying its process group (see :func:`ltr_mm.utils.cli.finish_distributed`).
 
 The run is the one the config describes (its ``train_cfg`` included; the epoch-based ltr_mm
 configs name ``ResumableEpochBasedTrainLoop`` in their schedules), so mmdet's or mmpretrain's
@@ -12,7 +14,7 @@ own ``tools/train.py`` and ``mim train`` give the same run.
 import argparse
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
-from ltr_mm.utils.cli import add_common_args, build_runner, load_config
+from ltr_mm.utils.cli import add_common_args, build_runner, finish_distributed, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -46,7 +48,10 @@ def main() -> None:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
-    build_runner(cfg).train()
+    runner = build_runner(cfg)
+    runner.train()
+    del runner  # its DDP model holds the process group
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -1,7 +1,9 @@
 """Shared command-line plumbing of ``tools/train.py``, ``tools/test.py`` and ``tools/test_lvis.py``."""
 import argparse
+import gc
 import os
 import os.path as osp
+import subprocess
 
 import torch
 
@@ -40,13 +42,69 @@ def load_config(args: argparse.Namespace) -> Config:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    if args.launcher == 'pytorch' and not torch.cuda.is_available():
+    if args.launcher == 'slurm':
+        slurm_environment()
+    if args.launcher in ('pytorch', 'slurm') and not torch.cuda.is_available():
         setup_cpu_distributed(cfg)
     return cfg
 
 
+def slurm_environment() -> None:
+    """Set the ``torch.distributed`` variables of a task started by ``srun``.
+
+    The same mapping as mmengine's slurm launcher (``SLURM_PROCID`` -> ``RANK``,
+    ``SLURM_NTASKS`` -> ``WORLD_SIZE``, ``SLURM_LOCALID`` -> ``LOCAL_RANK``; ``MASTER_PORT``
+    29500 unless set; ``MASTER_ADDR`` the first host of ``SLURM_NODELIST`` from ``scontrol``
+    unless set), done before the runner is built so that a CPU-only job can create its gloo
+    process group from the environment.
+    """
+    needed = ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST')
+    missing = [key for key in needed if key not in os.environ]
+    if missing:
+        raise RuntimeError(f'--launcher slurm: {", ".join(missing)} not set; start the job '
+                           'with srun (tools/slurm_train.sh / tools/slurm_test.sh)')
+    os.environ['RANK'] = os.environ['SLURM_PROCID']
+    os.environ['WORLD_SIZE'] = os.environ['SLURM_NTASKS']
+    if 'SLURM_LOCALID' in os.environ:
+        os.environ['LOCAL_RANK'] = os.environ['SLURM_LOCALID']
+    else:
+        os.environ['LOCAL_RANK'] = str(int(os.environ['SLURM_PROCID']) %
+                                       max(torch.cuda.device_count(), 1))
+    os.environ.setdefault('MASTER_PORT', '29500')
+    if 'MASTER_ADDR' not in os.environ:
+        nodes = os.environ['SLURM_NODELIST']
+        proc = subprocess.run(['scontrol', 'show', 'hostname', nodes], capture_output=True,
+                              text=True)
+        hosts = proc.stdout.split()
+        if proc.returncode != 0 or not hosts:
+            raise RuntimeError(f'--launcher slurm: `scontrol show hostname {nodes}` gave no '
+                               f'host ({proc.stderr.strip()}); set MASTER_ADDR')
+        os.environ['MASTER_ADDR'] = hosts[0]
+
+
+def finish_distributed() -> None:
+    """End a multi-process run cleanly: free the DDP model, wait for every rank, then destroy
+    the process group. Call it after the last reference to the runner is gone.
+
+    A process that leaves its gloo process group to the interpreter's shutdown can abort there
+    (``terminate called without an active exception``, SIGABRT) after a good run: a gloo worker
+    thread still holding a finished collective (the broadcast of the metrics, the last DDP
+    bucket) releases its tensors while Python is being finalised, and the thread is killed inside
+    a ``noexcept`` destructor. Destroying the group while the interpreter is alive joins those
+    threads first, but only once nothing else holds the group: the DDP wrapper's reducer keeps
+    it alive, so the runner (and its model) is collected before. A no-op without a process
+    group.
+    """
+    import torch.distributed as torch_dist
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        gc.collect()  # the runner, its DDP wrapper and their reference cycles
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
+        gc.collect()
+
+
 def setup_cpu_distributed(cfg: Config) -> None:
-    """Run a torchrun job on CPUs: gloo process group, DDP without device ids.
+    """Run a torchrun or srun job on CPUs: gloo process group, DDP without device ids.
 
     mmengine's launcher calls ``torch.cuda.set_device`` and wraps the model with
     ``device_ids=[LOCAL_RANK]``; neither works without a GPU. The process group is created

@@ -1,10 +1,15 @@
-"""``tools/dist_train.sh`` and ``tools/dist_test.sh`` with 2 processes on CPUs (gloo).
+"""``tools/dist_train.sh`` and ``tools/dist_test.sh`` with 2 processes on CPUs (gloo), and
+``tools/slurm_train.sh`` / ``tools/slurm_test.sh`` (``--launcher slurm``).
 
 One small detection config (TDE Faster R-CNN twin, RFS-stochastic sampler) and one small
 classification config (RIDE twin, class-balanced sampler) train one short epoch on the tiny
-sets with 2 processes. ``tests/probe_hooks.py`` dumps each rank's parameters, buffers, sampler
-streams and trained sample indices. Then the checkpoint is evaluated by ``dist_test.sh`` (2
-processes) and by ``tools/test.py`` (1 process) at the same time.
+sets with 2 processes started by torchrun; the classification config also with 2 processes
+started by ``tests/fake_srun.py``, which gives each the variables srun sets (``SLURM_PROCID``,
+``SLURM_NTASKS``, ``SLURM_LOCALID``, ``SLURM_NODELIST``, ...; ``MASTER_ADDR`` / ``MASTER_PORT``
+given, so no ``scontrol`` is needed). ``tests/probe_hooks.py`` dumps each rank's parameters,
+buffers, sampler streams and trained sample indices. Then the checkpoint is evaluated by the
+same launcher with 2 processes and by ``tools/test.py`` (1 process) at the same time. Every
+process must exit with 0 (a run that aborts at exit after good results fails here).
 
 Asserted:
 
@@ -25,7 +30,8 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from tool_runs import cls_options, det_options, finish, probe_config, run_all, start
+from tool_runs import (cls_options, det_options, finish, free_port, probe_config, run_all,
+                       start)
 
 from ltr_mm.datasets.samplers import ClassBalancedSampler, RepeatFactorSampler
 
@@ -40,6 +46,7 @@ CASES = {
                 stats=['head.loss_module.margins', 'head.loss_module.drw_weights',
                        'head.loss_module.temperatures']),
 }
+RUNS = {'det': ('det', 'torchrun'), 'cls': ('cls', 'torchrun'), 'cls-slurm': ('cls', 'slurm')}
 PROBE = ("custom_hooks = {base_hooks} + [dict(type='DumpRankStateHook', out_dir='probe')]\n"
          'train_dataloader = dict(sampler=%s)\n')
 TRAIN = ['train_cfg.max_epochs=1', 'train_cfg.val_begin=2', 'randomness.seed=0']
@@ -70,32 +77,52 @@ def _single_process_stream(rank_dump, epoch):
     return list(iter(sampler))
 
 
-@pytest.fixture(scope='module', params=sorted(CASES))
+def _launch(launcher):
+    """The train and test commands of ``launcher`` (2 processes) and their extra environment."""
+    if launcher == 'torchrun':
+        return (lambda cfg, work: ['tools/dist_train.sh', cfg, '2', '--work-dir', work],
+                lambda cfg, ckpt: ['tools/dist_test.sh', cfg, ckpt, '2'], {})
+    env = dict(SRUN=osp.join(osp.dirname(osp.dirname(__file__)), 'fake_srun.py'), GPUS='2',
+               GPUS_PER_NODE='0', CPUS_PER_TASK='1', MASTER_ADDR='127.0.0.1',
+               MASTER_PORT=str(free_port()))
+    return (lambda cfg, work: ['tools/slurm_train.sh', 'cpu', 'ltr_mm_train', cfg, work],
+            lambda cfg, ckpt: ['tools/slurm_test.sh', 'cpu', 'ltr_mm_test', cfg, ckpt], env)
+
+
+@pytest.fixture(scope='module', params=sorted(RUNS))
 def ddp_run(request, tmp_path_factory):
-    """Train with dist_train.sh, then evaluate with dist_test.sh and tools/test.py."""
-    case = CASES[request.param]
+    """Train with 2 processes, then evaluate with 2 processes and with tools/test.py."""
+    name, launcher = RUNS[request.param]
+    case = CASES[name]
     tmp = tmp_path_factory.mktemp(f'ddp_{request.param}')
     sizes = case['sizes']
     options = case['options'](request.getfixturevalue(case['data']), train=sizes['train'],
                               val=sizes['val'])
     config = probe_config(str(tmp / 'probe.py'), case['config'], PROBE % case['sampler'])
     work = str(tmp / 'work')
-    log = finish(start(['tools/dist_train.sh', config, '2', '--work-dir', work,
-                        '--cfg-options', *options, *TRAIN], str(tmp / 'train.log')))
+    train, test, env = _launch(launcher)
+    log = finish(start([*train(config, work), '--cfg-options', *options, *TRAIN],
+                       str(tmp / 'train.log'), env))
     checkpoint = osp.join(work, 'epoch_1.pth')
-    run_all(['tools/dist_test.sh', config, checkpoint, '2', '--work-dir', str(tmp / 'dist'),
+    run_all([*test(config, checkpoint), '--work-dir', str(tmp / 'dist'),
              '--out', str(tmp / 'dist.pkl'), '--cfg-options', *options],
             ['tools/test.py', config, checkpoint, '--work-dir', str(tmp / 'single'),
              '--out', str(tmp / 'single.pkl'), '--cfg-options', *options],
-            logs=[str(tmp / 'dist_test.log'), str(tmp / 'single_test.log')])
+            logs=[str(tmp / 'dist_test.log'), str(tmp / 'single_test.log')],
+            env=dict(env, MASTER_PORT=str(free_port())) if env else None)
     ranks = [torch.load(osp.join(work, 'probe', f'rank{r}.pt'), weights_only=False)
              for r in (0, 1)]
-    return dict(case=case, tmp=tmp, log=log, ranks=ranks)
+    return dict(case=case, launcher=launcher, tmp=tmp, log=log, ranks=ranks)
 
 
 def test_two_gloo_processes_trained(ddp_run):
     log = ddp_run['log']
     assert 'Distributed training: True' in log and "dist_cfg: {'backend': 'gloo'}" in log
+    launcher = 'pytorch' if ddp_run['launcher'] == 'torchrun' else 'slurm'
+    assert f'Distributed launcher: {launcher}' in log
+    if launcher == 'slurm':
+        assert ('fake srun: -p cpu --job-name=ltr_mm_train --ntasks=2 --ntasks-per-node=2 '
+                '--cpus-per-task=1 --kill-on-bad-exit=1') in log
     assert [r['rank'] for r in ddp_run['ranks']] == [0, 1]
     assert all(r['world_size'] == 2 for r in ddp_run['ranks'])
 
