@@ -9,39 +9,19 @@ RESULTS is the raw results pickle of ``tools/test_lvis.py --out`` (or an mmdet
 the keys AP, AP50, AP75, APs, APm, APl, APr, APc, APf, AR@300 per iou type, and the
 AP-by-frequency PNG next to it (or to ``--plot``).
 
-Scoring needs only numpy and faster-coco-eval, so this tool loads
-``ltr_mm.evaluation.functional`` by path instead of importing ``ltr_mm`` itself, whose
-``__init__`` imports torch, mmdet and mmpretrain (about 5 s and 0.9 GB for nothing here).
+Scoring needs only numpy and faster-coco-eval: ``ltr_mm.evaluation.functional`` imports
+neither torch nor any OpenMMLab framework.
 """
 import argparse
-import importlib
-import importlib.util
 import json
 import os.path as osp
 import sys
 import time
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+from ltr_mm.evaluation import functional as fn
+
 JSON_KEYS = ('AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf', 'AR@300')
-
-
-def load_functional() -> ModuleType:
-    """``ltr_mm.evaluation.functional``, without running ``ltr_mm/__init__.py``."""
-    if 'ltr_mm' in sys.modules:
-        return importlib.import_module('ltr_mm.evaluation.functional')
-    spec = importlib.util.find_spec('ltr_mm')  # locates the package, imports nothing
-    root = (Path(spec.submodule_search_locations[0]) if spec and spec.submodule_search_locations
-            else Path(__file__).resolve().parents[1] / 'ltr_mm')
-    folder = root / 'evaluation' / 'functional'
-    name = 'ltr_mm_evaluation_functional'
-    spec = importlib.util.spec_from_file_location(name, folder / '__init__.py',
-                                                  submodule_search_locations=[str(folder)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def parse_args() -> argparse.Namespace:
@@ -89,7 +69,6 @@ def load_results(fn: ModuleType, args: argparse.Namespace, gt: Any) -> tuple:
 def main() -> None:
     """Load, score, print the tables, write the json and the plot."""
     args = parse_args()
-    fn = load_functional()
     start = time.perf_counter()
     gt = fn.LVISGroundTruth.from_file(args.ann_file)
     gt, dets, mask_scores = load_results(fn, args, gt)

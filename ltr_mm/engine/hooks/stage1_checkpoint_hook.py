@@ -7,6 +7,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapper
 from mmengine.runner import CheckpointLoader, find_latest_checkpoint
 
+from ltr_mm.engine.checkpoint_loader import weights_only_checkpoints
 from ltr_mm.engine.state_dict_diff import (diff_shapes, format_diff, key_matches,
                                            state_shapes, unused_patterns)
 from ltr_mm.registry import SHARED_HOOKS, register
@@ -112,7 +113,8 @@ class Stage1CheckpointHook(Hook):
                                'checkpoint; the stage-1 check is skipped')
             return
         path = self.stage1_path(runner)
-        checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
+        with weights_only_checkpoints():
+            checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
         state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else {}
         loaded = state_shapes(state)
         del checkpoint, state

@@ -1,2 +1,7 @@
-from .shot_accuracy import ShotAccuracy  # noqa: F401
-from .fast_lvis_metric import FastLVISMetric  # noqa: F401
+"""Metrics: ``ShotAccuracy`` (mmpretrain) and ``FastLVISMetric`` (mmdet)."""
+from ltr_mm.utils.lazy_exports import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    'FastLVISMetric': '.fast_lvis_metric',
+    'ShotAccuracy': '.shot_accuracy',
+})

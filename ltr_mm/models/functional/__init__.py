@@ -9,3 +9,4 @@ from .causal_norm import (bg_exempted_log_probs, causal_norm_logits, head_cosine
 from .cosine_logits import cosine_logits  # noqa: F401
 from .fcc_factors import fcc_factors  # noqa: F401
 from .tau_norm import tau_normalize  # noqa: F401
+from .weight_reduce import weight_reduce_loss  # noqa: F401
