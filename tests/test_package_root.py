@@ -131,3 +131,15 @@ def test_post_import_hook_runs_after_the_module_and_only_once():
         'post_import.when_imported("colorsys", lambda m: seen.append("again"))\n'
         'print(seen, watched, "colorsys" in post_import._FINDER.callbacks)')
     assert out == "[True, 'again'] True False"
+
+
+def test_post_import_hook_wraps_a_shared_loader():
+    # xxsubtype is built in: its loader is the BuiltinImporter class, shared by all built-ins.
+    out = _python(
+        'from importlib.machinery import BuiltinImporter\n'
+        'from ltr_mm.utils import post_import\n'
+        'seen = []\n'
+        'post_import.when_imported("xxsubtype", lambda m: seen.append(hasattr(m, "spamdict")))\n'
+        'import xxsubtype\n'
+        'print(seen, BuiltinImporter.exec_module.__qualname__)')
+    assert out == '[True] BuiltinImporter.exec_module'

@@ -5,10 +5,10 @@ imported, and otherwise right after its code has run, through a finder on ``sys.
 that wraps only that module's loader and removes itself once nothing is left to watch.
 """
 import sys
-from importlib.abc import MetaPathFinder
+from importlib.abc import Loader, MetaPathFinder
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 Callback = Callable[[ModuleType], None]
 
@@ -37,6 +37,9 @@ class _PostImportFinder(MetaPathFinder):
         callbacks = self.callbacks.pop(fullname)
         if not self.callbacks and self in sys.meta_path:
             sys.meta_path.remove(self)
+        if isinstance(spec.loader, type):  # a class-level loader, shared: wrap, do not patch
+            spec.loader = _CallingLoader(spec.loader, callbacks)
+            return spec
         exec_module = spec.loader.exec_module
 
         def exec_then_call(module: ModuleType) -> None:
@@ -46,6 +49,22 @@ class _PostImportFinder(MetaPathFinder):
 
         spec.loader.exec_module = exec_then_call  # this spec's own loader instance
         return spec
+
+
+class _CallingLoader(Loader):
+    """Delegates to ``loader`` and calls the callbacks after ``exec_module``."""
+
+    def __init__(self, loader: Any, callbacks: List[Callback]) -> None:
+        self.loader = loader
+        self.callbacks = callbacks
+
+    def create_module(self, spec: ModuleSpec) -> Optional[ModuleType]:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self.loader.exec_module(module)
+        for callback in self.callbacks:
+            callback(module)
 
 
 _FINDER = _PostImportFinder()

@@ -57,6 +57,7 @@ def version_problems(windows: Optional[Dict[str, Tuple[str, str]]] = None,
         windows: package -> (minimum, exclusive maximum). Defaults to :func:`active_windows`.
         required: packages that must be installed. Defaults to none.
     """
+    narrowed = windows is None and installed_version('mmdet') is not None
     windows = active_windows() if windows is None else windows
     problems = []
     for package, (low, high) in windows.items():
@@ -67,8 +68,8 @@ def version_problems(windows: Optional[Dict[str, Tuple[str, str]]] = None,
                     f'{package} is not installed; ltr_mm needs {package}>={low},<{high}')
             continue
         if not Version(low) <= Version(found) < Version(high):
-            narrowed = windows[package] == DET_WINDOWS.get(package) != VERSION_WINDOWS[package]
-            why = ' (mmdet is installed and needs it)' if narrowed else ''
+            why = (' (mmdet is installed and needs it)'
+                   if narrowed and package in DET_WINDOWS else '')
             problems.append(f'{package} {found} is installed; ltr_mm needs '
                             f'{package}>={low},<{high}{why}')
     return problems

@@ -1,4 +1,4 @@
-"""Long-tail samplers, registered in the ``DATA_SAMPLERS`` of mmdet and mmpretrain (those installed)."""
+"""Long-tail samplers, registered in the ``DATA_SAMPLERS`` of each installed framework."""
 from ltr_mm.utils.lazy_exports import lazy_exports
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {

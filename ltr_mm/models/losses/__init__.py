@@ -1,4 +1,4 @@
-"""Losses: shared long-tail losses (both frameworks), RIDE's (mmpretrain), BAGS and sigmoid focal (mmdet)."""
+"""Losses: shared long-tail losses (both frameworks), RIDE (mmpretrain), BAGS and focal (mmdet)."""
 from ltr_mm.utils.lazy_exports import lazy_exports
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {

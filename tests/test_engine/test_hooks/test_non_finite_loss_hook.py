@@ -113,5 +113,6 @@ def test_finite_run_and_helpers(tmp_path):
     assert [key for key, _ in bad] == ['loss_cls', 'loss_bbox']
     assert bad[0][1] == -math.inf and math.isnan(bad[1][1])
     assert NonFiniteLossHook(interval=0).interval == 0
-    with pytest.raises(ValueError, match=r'interval must be an integer >= 0, got -1'):
+    with pytest.raises(ValueError, match=r'^NonFiniteLossHook: field "interval" = -1 is not an '
+                       r'integer >= 0$'):
         NonFiniteLossHook(interval=-1)
