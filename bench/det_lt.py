@@ -93,7 +93,7 @@ def budget_cfg(cfg, iters: int, work_dir: str, max_dets: int, val_images: int) -
 def child_train(name: str, args: argparse.Namespace) -> None:
     """Train one method under the budget and write ``metrics.json`` into its work dir."""
     from mmengine.config import Config
-    from mmengine.runner import Runner
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
     from ltr_mm.evaluation.det_knob_selection import lvis_percent
@@ -155,7 +155,7 @@ def child_select(name: str, args: argparse.Namespace) -> None:
     import copy
 
     from mmengine.config import Config
-    from mmengine.runner import Runner
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
     from ltr_mm.evaluation.det_knob_selection import (DEFAULT_DET_ALPHAS, choose_det_alpha,
@@ -222,7 +222,7 @@ def child_timing(args: argparse.Namespace) -> None:
     from mmengine.config import Config
     from mmengine.optim import OptimWrapper
     from mmengine.registry import init_default_scope
-    from mmengine.runner import Runner
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
     init_default_scope('mmdet')

@@ -15,7 +15,6 @@ code that inspects the registries before building anything).
 
 This module uses the standard library only.
 """
-import sys
 from importlib import import_module, util
 from types import ModuleType
 from typing import Any, Dict, List, Tuple
