@@ -135,7 +135,7 @@ def stage2_schedule(cfg, name: str, epochs: int) -> None:
 def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
     """Train (unless test-only) and test one method; returns what goes in its json."""
     from mmengine.config import Config
-    from mmengine.runner import Runner
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
     name, _, seed = name.partition('@')  # 'ce@1': CE with seed 1
@@ -182,7 +182,7 @@ def choose_on_val(runner, cfg, name: str) -> Dict[str, Any]:
     the head's ``test_cfg``: tau-norm's tau with the bias kept and dropped, TDE's alpha."""
     import copy
 
-    from mmengine.runner import Runner
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     from ltr_mm.analysis.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
                                                 choose_tau_norm, collect_features)

@@ -112,7 +112,7 @@ def budget_cfg(cfg, iters: int, work_dir: str, max_dets: int, val_images: int) -
 def child_train(name: str, args: argparse.Namespace) -> None:
     """Train one method under the budget and write ``metrics.json`` into its work dir."""
     from mmengine.config import Config
-    from mmengine.runner import Runner
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
     from ltr_mm.analysis.det_knob_selection import lvis_percent
@@ -174,7 +174,7 @@ def child_select(name: str, args: argparse.Namespace) -> None:
     import copy
 
     from mmengine.config import Config
-    from mmengine.runner import Runner
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
     from ltr_mm.analysis.det_knob_selection import (DEFAULT_DET_ALPHAS, choose_det_alpha,
@@ -264,7 +264,7 @@ def child_timing(args: argparse.Namespace) -> None:
     from mmengine.config import Config
     from mmengine.optim import OptimWrapper
     from mmengine.registry import init_default_scope
-    from mmengine.runner import Runner
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
     init_default_scope('mmdet')

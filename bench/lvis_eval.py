@@ -69,10 +69,8 @@ def worker_lvis_api(gt: str, res: str, iou: str) -> Dict[str, Any]:
 
 
 def worker_ltr_mm(gt: str, res: str, iou: str) -> Dict[str, Any]:
-    """ltr_mm's evaluator, loaded the way ``tools/eval_lvis.py`` loads it."""
-    sys.path.insert(0, str(ROOT / 'tools'))
-    from eval_lvis import load_functional
-    fn = load_functional()
+    """ltr_mm's evaluator, imported as ``tools/eval_lvis.py`` imports it."""
+    from ltr_mm.evaluation import functional as fn
     lvis_gt = fn.LVISGroundTruth.from_file(gt)
     dets = fn.load_detections(res, with_bbox=iou == 'bbox', with_masks=iou == 'segm')
     loaded = time.perf_counter()

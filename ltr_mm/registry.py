@@ -1,8 +1,8 @@
 """Where ltr_mm components live in the OpenMMLab registries.
 
 Detection parts go into mmdet's registries, classification parts into mmpretrain's and
-parts that both frameworks use (losses, samplers, hooks) into both, so a config with
-``default_scope='mmdet'`` or ``default_scope='mmpretrain'`` finds them by plain name::
+parts that both frameworks use (losses, samplers, hooks) into each installed one, so a config
+with ``default_scope='mmdet'`` or ``default_scope='mmpretrain'`` finds them by plain name::
 
     from ltr_mm.registry import DET_METRICS, SHARED_MODELS, register
 
@@ -10,33 +10,58 @@ parts that both frameworks use (losses, samplers, hooks) into both, so a config 
     class BalancedSoftmaxLoss(nn.Module):
         ...
 
+Runners go into mmengine's root ``RUNNERS`` (:data:`ENGINE_RUNNERS`), which every scope
+searches. A framework that is not installed has ``None`` for its registries (``DET_MODELS`` is None
+without mmdet) and is left out of the ``SHARED_*`` tuples; the modules that need it are never
+imported there (see :mod:`ltr_mm.components`).
+
 Every registration is recorded in :data:`REGISTERED`, which the registry test reads to
 prove that no ltr_mm name shadows a name mmdet, mmpretrain or mmengine already uses.
 """
+from importlib import import_module
+from types import ModuleType
 from typing import Callable, List, Optional, Tuple
 
-from mmdet.registry import DATA_SAMPLERS as DET_DATA_SAMPLERS
-from mmdet.registry import DATASETS as DET_DATASETS
-from mmdet.registry import HOOKS as DET_HOOKS
-from mmdet.registry import LOOPS as DET_LOOPS
-from mmdet.registry import METRICS as DET_METRICS
-from mmdet.registry import MODELS as DET_MODELS
-from mmdet.registry import TRANSFORMS as DET_TRANSFORMS
+from mmengine.registry import RUNNERS as ENGINE_RUNNERS
 from mmengine.registry import Registry
-from mmpretrain.registry import DATA_SAMPLERS as CLS_DATA_SAMPLERS
-from mmpretrain.registry import DATASETS as CLS_DATASETS
-from mmpretrain.registry import HOOKS as CLS_HOOKS
-from mmpretrain.registry import LOOPS as CLS_LOOPS
-from mmpretrain.registry import METRICS as CLS_METRICS
-from mmpretrain.registry import MODELS as CLS_MODELS
-from mmpretrain.registry import TRANSFORMS as CLS_TRANSFORMS
 
-SHARED_MODELS = (DET_MODELS, CLS_MODELS)
-SHARED_HOOKS = (DET_HOOKS, CLS_HOOKS)
-SHARED_LOOPS = (DET_LOOPS, CLS_LOOPS)
-SHARED_DATA_SAMPLERS = (DET_DATA_SAMPLERS, CLS_DATA_SAMPLERS)
-SHARED_DATASETS = (DET_DATASETS, CLS_DATASETS)
-SHARED_METRICS = (DET_METRICS, CLS_METRICS)
+from ltr_mm.components import framework_installed
+
+
+def _framework_registry(framework: str) -> Optional[ModuleType]:
+    """``<framework>.registry`` if the framework is installed, else None."""
+    return import_module(f'{framework}.registry') if framework_installed(framework) else None
+
+
+_det = _framework_registry('mmdet')
+_cls = _framework_registry('mmpretrain')
+
+DET_DATA_SAMPLERS: Optional[Registry] = _det.DATA_SAMPLERS if _det else None
+DET_DATASETS: Optional[Registry] = _det.DATASETS if _det else None
+DET_HOOKS: Optional[Registry] = _det.HOOKS if _det else None
+DET_LOOPS: Optional[Registry] = _det.LOOPS if _det else None
+DET_METRICS: Optional[Registry] = _det.METRICS if _det else None
+DET_MODELS: Optional[Registry] = _det.MODELS if _det else None
+DET_TRANSFORMS: Optional[Registry] = _det.TRANSFORMS if _det else None
+CLS_DATA_SAMPLERS: Optional[Registry] = _cls.DATA_SAMPLERS if _cls else None
+CLS_DATASETS: Optional[Registry] = _cls.DATASETS if _cls else None
+CLS_HOOKS: Optional[Registry] = _cls.HOOKS if _cls else None
+CLS_LOOPS: Optional[Registry] = _cls.LOOPS if _cls else None
+CLS_METRICS: Optional[Registry] = _cls.METRICS if _cls else None
+CLS_MODELS: Optional[Registry] = _cls.MODELS if _cls else None
+CLS_TRANSFORMS: Optional[Registry] = _cls.TRANSFORMS if _cls else None
+
+
+def _installed(*registries: Optional[Registry]) -> Tuple[Registry, ...]:
+    return tuple(registry for registry in registries if registry is not None)
+
+
+SHARED_MODELS = _installed(DET_MODELS, CLS_MODELS)
+SHARED_HOOKS = _installed(DET_HOOKS, CLS_HOOKS)
+SHARED_LOOPS = _installed(DET_LOOPS, CLS_LOOPS)
+SHARED_DATA_SAMPLERS = _installed(DET_DATA_SAMPLERS, CLS_DATA_SAMPLERS)
+SHARED_DATASETS = _installed(DET_DATASETS, CLS_DATASETS)
+SHARED_METRICS = _installed(DET_METRICS, CLS_METRICS)
 
 #: (registry, name) for every module ltr_mm registers.
 REGISTERED: List[Tuple[Registry, str]] = []
@@ -50,7 +75,10 @@ def register(*registries: Registry, name: Optional[str] = None) -> Callable[[typ
         name: registered name. Defaults to the class name.
     """
     if not registries:
-        raise ValueError('register() needs at least one registry')
+        raise ValueError('register() needs at least one registry (is mmdet or mmpretrain '
+                         'installed?)')
+    if any(registry is None for registry in registries):
+        raise ValueError('register() got the registry of a framework that is not installed')
 
     def decorator(cls: type) -> type:
         for registry in registries:
@@ -64,7 +92,7 @@ def register(*registries: Registry, name: Optional[str] = None) -> Callable[[typ
 __all__ = [
     'CLS_DATASETS', 'CLS_DATA_SAMPLERS', 'CLS_HOOKS', 'CLS_METRICS', 'CLS_MODELS',
     'CLS_LOOPS', 'CLS_TRANSFORMS', 'DET_DATASETS', 'DET_DATA_SAMPLERS', 'DET_HOOKS',
-    'DET_LOOPS', 'DET_METRICS', 'DET_MODELS', 'DET_TRANSFORMS', 'REGISTERED', 'SHARED_DATASETS',
-    'SHARED_DATA_SAMPLERS', 'SHARED_HOOKS', 'SHARED_LOOPS', 'SHARED_METRICS', 'SHARED_MODELS',
-    'register'
+    'DET_LOOPS', 'DET_METRICS', 'DET_MODELS', 'DET_TRANSFORMS', 'ENGINE_RUNNERS', 'REGISTERED',
+    'SHARED_DATASETS', 'SHARED_DATA_SAMPLERS', 'SHARED_HOOKS', 'SHARED_LOOPS', 'SHARED_METRICS',
+    'SHARED_MODELS', 'register'
 ]

@@ -2,9 +2,12 @@
 import pytest
 from mmengine.registry import Registry
 
-import ltr_mm  # noqa: F401
+import ltr_mm
 from ltr_mm.registry import (CLS_METRICS, CLS_MODELS, DET_METRICS, DET_MODELS, REGISTERED,
                              SHARED_MODELS, register)
+
+
+ltr_mm.register_all_modules()
 
 
 def _registries(module):
@@ -77,3 +80,5 @@ def test_register_helper_records_each_registry():
     with pytest.raises(ValueError):
         register()
     assert SHARED_MODELS == (DET_MODELS, CLS_MODELS)
+    with pytest.raises(ValueError, match='not installed'):
+        register(DET_MODELS, None)

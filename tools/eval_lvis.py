@@ -21,40 +21,21 @@ with the keys AP, AP50, AP75, APs, APm, APl, APr, APc, APf and ``AR@<caps>`` (``
 category ids, empty results, ground-truth polygons with fewer than 3 points) prints one
 line naming the file, the record and the field, and exits with status 2.
 
-Scoring needs only numpy and faster-coco-eval, so this tool loads
-``ltr_mm.evaluation.functional`` by path instead of importing ``ltr_mm`` itself, whose
-``__init__`` imports torch, mmdet and mmpretrain (about 5 s and 0.9 GB for nothing here).
+Scoring needs only numpy and faster-coco-eval: ``ltr_mm.evaluation.functional`` imports
+neither torch nor any OpenMMLab framework.
 """
 import argparse
-import importlib
-import importlib.util
 import json
 import os.path as osp
 import sys
 import time
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ltr_mm.evaluation import functional
+
 AP_KEYS = ('AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf')
 PROTOCOL_NAMES = ('standard', 'fixed', 'challenge2021')
-
-
-def load_functional() -> ModuleType:
-    """``ltr_mm.evaluation.functional``, without running ``ltr_mm/__init__.py``."""
-    if 'ltr_mm' in sys.modules:
-        return importlib.import_module('ltr_mm.evaluation.functional')
-    spec = importlib.util.find_spec('ltr_mm')  # locates the package, imports nothing
-    root = (Path(spec.submodule_search_locations[0]) if spec and spec.submodule_search_locations
-            else Path(__file__).resolve().parents[1] / 'ltr_mm')
-    folder = root / 'evaluation' / 'functional'
-    name = 'ltr_mm_evaluation_functional'
-    spec = importlib.util.spec_from_file_location(name, folder / '__init__.py',
-                                                  submodule_search_locations=[str(folder)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def cap(text: str) -> int:
@@ -124,7 +105,7 @@ def load_results(fn: ModuleType, args: argparse.Namespace, gt: Any) -> tuple:
 
 def run(args: argparse.Namespace) -> None:
     """Load, score, print the tables, write the json and the plot."""
-    fn = load_functional()
+    fn = functional
     protocol = fn.resolve_protocol(args.protocol, args.max_dets, args.max_dets_per_cat)
     start = time.perf_counter()
     gt = fn.LVISGroundTruth.from_file(args.ann_file)

@@ -1,6 +1,8 @@
 # Runtime for detection configs: mmdet's runtime (default_scope='mmdet') plus ltr_mm.
 _base_ = 'mmdet::_base_/default_runtime.py'
 custom_imports = dict(imports=['ltr_mm'], allow_failed_imports=False)
+# mmengine's Runner, loading its own checkpoints (load_from, --resume) on torch >= 2.6.
+runner_type = 'WeightsOnlyRunner'
 # Checks every run gets, in default_hooks (merged key by key, so configs that set their own
 # custom_hooks or default_hooks keep them): every num_classes of the model must equal the
 # data's class count before the first iteration, and the first NaN / inf loss stops the run

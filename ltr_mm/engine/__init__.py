@@ -1,1 +1,8 @@
-from . import checkpoint_loader, hooks, runner  # noqa: F401
+"""Hooks, training loops, runner and weights-only checkpoint loading, imported on use."""
+from ltr_mm.utils.lazy_exports import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    'checkpoint_loader': '.checkpoint_loader',
+    'hooks': '.hooks',
+    'runner': '.runner',
+})

@@ -5,8 +5,8 @@ does not know. An mmengine checkpoint stores, next to the tensors, the message h
 ``HistoryBuffer`` objects (numpy arrays of logged values) and numpy scalars, so mmengine 0.10.7
 cannot resume (``--resume``) or even ``load_from`` its own checkpoints there.
 
-ltr_mm replaces mmengine's loader for local files with one that keeps ``weights_only=True``
-and allows, only while it loads a checkpoint, exactly the globals such checkpoints contain:
+:func:`weights_only_checkpoints` is a context manager that allows, only inside its block,
+exactly the globals such checkpoints contain:
 
 - ``mmengine.logging.history_buffer.HistoryBuffer``;
 - numpy's array, dtype and scalar reconstruction (``ndarray``, ``dtype`` and its per-type
@@ -16,15 +16,20 @@ and allows, only while it loads a checkpoint, exactly the globals such checkpoin
   The weights-only unpickler still calls nothing outside this list, so what ``getattr``
   returns can only be stored, never called.
 
-Nothing is allowed globally and ``weights_only`` is never switched off.
+ltr_mm enters it around mmengine's own loading, wherever an mmengine checkpoint is read:
+:class:`~ltr_mm.engine.runner.WeightsOnlyRunner` (``load_from``, ``--resume``, pretrained
+weights), ``Stage1CheckpointHook`` and the RIDE distillation teacher. mmengine's loader is
+never replaced, nothing is allowed outside the block and ``weights_only`` is never switched
+off. On torch < 2.5, which has no ``torch.serialization.safe_globals`` (and loads with
+``weights_only=False`` by default), the block changes nothing.
 """
+import contextlib
 import os.path as osp
-from typing import Callable, List, Optional, Union
+from typing import Any, Callable, Iterator, List, Optional, Union
 
 import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
-from mmengine.runner.checkpoint import CheckpointLoader
 
 try:  # numpy >= 2
     from numpy._core.multiarray import _reconstruct, scalar
@@ -42,9 +47,20 @@ def checkpoint_safe_globals() -> List[Union[type, Callable]]:
     return [HistoryBuffer, np.ndarray, np.dtype, _reconstruct, scalar, getattr, *dtype_classes]
 
 
+@contextlib.contextmanager
+def weights_only_checkpoints() -> Iterator[None]:
+    """Allow :func:`checkpoint_safe_globals` under ``weights_only=True`` inside the block."""
+    safe_globals = getattr(torch.serialization, 'safe_globals', None)
+    if safe_globals is None:  # torch < 2.5
+        yield
+        return
+    with safe_globals(checkpoint_safe_globals()):
+        yield
+
+
 def load_from_local_weights_only(filename: str,
-                                 map_location: Optional[Union[str, Callable]] = None):
-    """``torch.load`` an mmengine checkpoint with ``weights_only=True``.
+                                 map_location: Optional[Union[str, Callable]] = None) -> Any:
+    """``torch.load`` a local mmengine checkpoint with ``weights_only=True``.
 
     Args:
         filename: local checkpoint path (``~`` is expanded).
@@ -53,14 +69,8 @@ def load_from_local_weights_only(filename: str,
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint file not found: {filename}')
-    with torch.serialization.safe_globals(checkpoint_safe_globals()):
+    with weights_only_checkpoints():
         return torch.load(filename, map_location=map_location, weights_only=True)
 
 
-def install() -> None:
-    """Make mmengine load local checkpoints (``load_from``, ``--resume``) through
-    :func:`load_from_local_weights_only`."""
-    CheckpointLoader.register_scheme(prefixes='', loader=load_from_local_weights_only, force=True)
-
-
-install()
+__all__ = ['checkpoint_safe_globals', 'load_from_local_weights_only', 'weights_only_checkpoints']

@@ -158,12 +158,15 @@ def use_test_split(cfg: Config, ann_file: str) -> str:
 
 
 def build_runner(cfg: Config):
-    """Build the runner named by ``cfg.runner_type`` or mmengine's default ``Runner``."""
+    """Build the runner named by ``cfg.runner_type``, by default ltr_mm's
+    :class:`~ltr_mm.engine.runner.WeightsOnlyRunner` (mmengine's ``Runner`` that loads
+    mmengine checkpoints on torch >= 2.6)."""
     from mmengine.registry import RUNNERS
-    from mmengine.runner import Runner
+
+    from ltr_mm.engine.runner.weights_only_runner import WeightsOnlyRunner
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
-    return Runner.from_cfg(cfg)
+    return WeightsOnlyRunner.from_cfg(cfg)
 
 
 def format_metrics(metrics: dict) -> str:

@@ -16,10 +16,10 @@ import torch.nn as nn
 from mmengine.evaluator import BaseMetric
 from mmengine.hooks import Hook
 from mmengine.model import BaseModel
-from mmengine.runner import EpochBasedTrainLoop, Runner
+from mmengine.runner import EpochBasedTrainLoop
 from torch.utils.data import Dataset
 
-from ltr_mm.engine.runner import ResumableEpochBasedTrainLoop
+from ltr_mm.engine.runner import ResumableEpochBasedTrainLoop, WeightsOnlyRunner
 from ltr_mm.engine.runner.resumable_loop import (SkipFirstBatches, get_rng_state,
                                                  set_rng_state)
 
@@ -76,7 +76,7 @@ def _run(work_dir, loop, name, resume=False, stop_at=None, by_epoch=False):
     recorder = Recorder(stop_at)
     loader = dict(dataset=ToyData(), batch_size=2, num_workers=0,
                   collate_fn=dict(type='default_collate'))
-    runner = Runner(
+    runner = WeightsOnlyRunner(
         model=ToyModel(), work_dir=str(work_dir), experiment_name=name,
         train_dataloader=dict(sampler=dict(type='DefaultSampler', shuffle=True), **loader),
         val_dataloader=dict(sampler=dict(type='DefaultSampler', shuffle=False), **loader),

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.runner import Runner
 from PIL import Image
 
 import ltr_mm  # noqa: F401
 from ltr_mm.engine.checkpoint_loader import load_from_local_weights_only
+from ltr_mm.engine.runner import WeightsOnlyRunner
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 BASE = osp.join(REPO, 'configs/baselines/ce_resnet32_1xb128-200e_fashion-mnist-lt-r100.py')
@@ -76,7 +76,7 @@ def test_resume_continues_at_epoch_2_with_the_same_optimizer_state(tmp_path):
     # What the runner holds once it has resumed, before epoch 2 starts.
     cfg = Config.fromfile(cfg_file)
     cfg.work_dir, cfg.resume, cfg.load_from = str(tmp_path / 'inspect'), True, first
-    runner = Runner.from_cfg(cfg)
+    runner = WeightsOnlyRunner.from_cfg(cfg)
     runner._train_loop = runner.build_train_loop(runner._train_loop)
     runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
     runner.scale_lr(runner.optim_wrapper, runner.auto_scale_lr)

@@ -16,15 +16,11 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 
 import torch
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from ltr_mm.models.functional.group_softmax import (  # noqa: E402
-    build_group_tables, original_layout)
-from ltr_mm.utils.class_stats import ClassStats  # noqa: E402
+from ltr_mm.models.functional.group_softmax import build_group_tables, original_layout
+from ltr_mm.utils.class_stats import ClassStats
 
 
 def parse_args(argv=None):

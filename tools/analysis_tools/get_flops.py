@@ -8,16 +8,12 @@ static (all experts) cost, plus the routed cost for the measured shares of sampl
         --ea-share 40.99 9.47 49.54
 """
 import argparse
-import os.path as osp
-import sys
 
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from ltr_mm.utils.ride_macs import count_macs, ride_macs, routed_macs  # noqa: E402
+from ltr_mm.utils.ride_macs import count_macs, ride_macs, routed_macs
 
 
 def parse_args() -> argparse.Namespace:

@@ -22,14 +22,11 @@ import argparse
 import json
 import os.path as osp
 import pickle
-import sys
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from ltr_mm.evaluation.metrics.shot_accuracy import SHOTS, ShotAccuracy  # noqa: E402
-from ltr_mm.evaluation.shot_table import format_shot_table  # noqa: E402
-from ltr_mm.utils.class_stats import ClassStats  # noqa: E402
+from ltr_mm.evaluation.metrics.shot_accuracy import SHOTS, ShotAccuracy
+from ltr_mm.evaluation.shot_table import format_shot_table
+from ltr_mm.utils.class_stats import ClassStats
 
 COLOURS = {'many': 'tab:blue', 'medium': 'tab:orange', 'few': 'tab:red'}
 METRIC_KEYS = ('num_classes', 'many_thr', 'few_thr')

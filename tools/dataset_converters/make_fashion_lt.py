@@ -35,92 +35,23 @@ arguments always give byte-identical files. ``--overwrite`` removes an earlier b
 paths listed above) before writing.
 """
 import argparse
-import gzip
-import importlib.util
 import json
-import math
 import shutil
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from ltr_mm.datasets.fashion_mnist_idx import load_split, read_idx  # noqa: F401  (read_idx: API)
+from ltr_mm.utils import class_stats as cs
+
 DEFAULT_SRC = '/usr/share/datasets/fashion-mnist'
 CLASSES = ('t-shirt_top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt',
            'sneaker', 'bag', 'ankle_boot')
-SPLIT_FILES = {
-    'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
-    'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'),
-}
 OUTPUTS = ('train', 'test', 'val', 'meta', 'annotations', 'class_stats.json', 'picked_indices.json')
-INSTALL_HINT = ('install the Debian package (apt-get install dataset-fashion-mnist) or pass '
-                '--src with a folder holding the Fashion-MNIST idx files')
-
-
-def _load_class_stats() -> ModuleType:
-    """Load ``ltr_mm/utils/class_stats.py`` by path, so the OpenMMLab stack is not imported."""
-    path = Path(__file__).resolve().parents[2] / 'ltr_mm' / 'utils' / 'class_stats.py'
-    spec = importlib.util.spec_from_file_location('ltr_mm_class_stats', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def read_idx(path: Path) -> np.ndarray:
-    """Read an idx file (gzip-compressed or not) into a uint8 array.
-
-    Args:
-        path: idx file; byte 3 holds the number of dimensions, then one big-endian uint32 per
-            dimension, then the uint8 payload.
-
-    Returns:
-        np.ndarray: array of the stored shape.
-    """
-    raw = path.read_bytes()
-    if raw[:2] == b'\x1f\x8b':
-        raw = gzip.decompress(raw)
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise ValueError(f'{path}: not a uint8 idx file')
-    ndim = raw[3]
-    shape = tuple(int(d) for d in np.frombuffer(raw, '>u4', count=ndim, offset=4))
-    payload = np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim)
-    if payload.size != math.prod(shape):
-        raise ValueError(f'{path}: payload has {payload.size} bytes, shape {shape} needs '
-                         f'{math.prod(shape)}')
-    return payload.reshape(shape)
-
-
-def _find(src: Path, stem: str) -> Path:
-    """Return ``src/stem.gz`` or ``src/stem``; FileNotFoundError with a hint if neither."""
-    for name in (stem + '.gz', stem):
-        if (src / name).is_file():
-            return src / name
-    raise FileNotFoundError(f'Fashion-MNIST file {src / stem}[.gz] not found: {INSTALL_HINT}')
-
-
-def load_split(src: Path, split: str) -> Tuple[np.ndarray, np.ndarray]:
-    """Load one Fashion-MNIST split.
-
-    Args:
-        src: folder with the idx files.
-        split: ``'train'`` or ``'test'``.
-
-    Returns:
-        tuple: images ``(N, 28, 28)`` uint8 and labels ``(N,)`` int64.
-    """
-    if not src.is_dir():
-        raise FileNotFoundError(f'Fashion-MNIST folder {src} not found: {INSTALL_HINT}')
-    image_stem, label_stem = SPLIT_FILES[split]
-    images = read_idx(_find(src, image_stem))
-    labels = read_idx(_find(src, label_stem)).astype(np.int64)
-    if images.ndim != 3 or labels.shape != images.shape[:1]:
-        raise ValueError(f'{src}: {split} images {images.shape} and labels {labels.shape} '
-                         'do not match')
-    return images, labels
 
 
 def class_permutations(labels: np.ndarray, seed: int) -> List[np.ndarray]:
@@ -231,7 +162,6 @@ def build(src: Path, out: Path, imb_factor: float = 100, n_max: int = 5000, seed
         raise ValueError(f'--max-test must be >= 0, got {max_test}')
     if val_per_class < 0:
         raise ValueError(f'--val-per-class must be >= 0, got {val_per_class}')
-    cs = _load_class_stats()
     train_images, train_labels = load_split(src, 'train')
     test_images, test_labels = load_split(src, 'test')
     counts = cs.long_tailed_counts(n_max, imb_factor, len(CLASSES))

@@ -43,18 +43,18 @@ the union of the polygons is exactly the mask. The same arguments give identical
 """
 import argparse
 import copy
-import importlib.util
 import json
 import math
 import shutil
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from PIL import Image
 from tqdm import tqdm
+
+from ltr_mm.datasets.fashion_mnist_idx import load_split
 
 DEFAULT_SRC = '/usr/share/datasets/fashion-mnist'
 NAMES = ('t-shirt_top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker',
@@ -68,15 +68,6 @@ GAP = 2
 TINY = {'num_train': 120, 'num_val': 40, 'num_heldout': 20}
 FULL = {'num_train': 3000, 'num_val': 500, 'num_heldout': 300}
 Box = Tuple[int, int, int, int]
-
-
-def _sibling(name: str) -> ModuleType:
-    """Load ``<this folder>/<name>.py`` (shares the idx reader with the classification tool)."""
-    path = Path(__file__).resolve().with_name(f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'ltr_mm_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _geometric(top: float, bottom: float, n: int) -> List[float]:
@@ -457,8 +448,7 @@ def build(src: Path, out: Path, seed: int = 0, num_train: int = 3000, num_val: i
         raise ValueError(f'need 64 <= max_size <= 256, positive train / val and non-negative '
                          f'held-out image counts; got max_size={max_size}, '
                          f'num_train={num_train}, num_val={num_val}, num_heldout={num_heldout}')
-    reader = _sibling('make_fashion_lt')
-    splits = {'train': reader.load_split(src, 'train'), 'val': reader.load_split(src, 'test')}
+    splits = {'train': load_split(src, 'train'), 'val': load_split(src, 'test')}
     _prepare_out(out, overwrite)
     rng = np.random.RandomState(seed)
     plans = {'train': assign_categories(rng, num_train, train_targets(num_train)),

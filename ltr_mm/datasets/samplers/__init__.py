@@ -1,9 +1,10 @@
-"""Long-tail samplers, registered in both mmdet's and mmpretrain's ``DATA_SAMPLERS``."""
-from .class_balanced_sampler import ClassBalancedSampler
-from .drs_sampler import DRSSampler
-from .progressive_sampler import ProgressiveSampler
-from .repeat_factor_sampler import RepeatFactorSampler
-from .square_root_sampler import SquareRootSampler
+"""Long-tail samplers, registered in the ``DATA_SAMPLERS`` of each installed framework."""
+from ltr_mm.utils.lazy_exports import lazy_exports
 
-__all__ = ['ClassBalancedSampler', 'DRSSampler', 'ProgressiveSampler', 'RepeatFactorSampler',
-           'SquareRootSampler']
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    'ClassBalancedSampler': '.class_balanced_sampler',
+    'DRSSampler': '.drs_sampler',
+    'ProgressiveSampler': '.progressive_sampler',
+    'RepeatFactorSampler': '.repeat_factor_sampler',
+    'SquareRootSampler': '.square_root_sampler',
+})

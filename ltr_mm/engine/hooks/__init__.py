@@ -1,8 +1,13 @@
-from .tde_momentum_hook import TDEMomentumHook  # noqa: F401
-from .freeze_modules_hook import FreezeModulesHook  # noqa: F401
-from .set_class_stats_hook import SetClassStatsHook  # noqa: F401
-from .set_epoch_hook import SetEpochHook  # noqa: F401
-from .check_num_classes_hook import CheckNumClassesHook  # noqa: F401
-from .non_finite_loss_hook import NonFiniteLossHook  # noqa: F401
-from .stage1_checkpoint_hook import Stage1CheckpointHook  # noqa: F401
-from .ncm_class_means_hook import NCMClassMeansHook  # noqa: F401
+"""Hooks, registered in the ``HOOKS`` of mmdet and mmpretrain (those installed)."""
+from ltr_mm.utils.lazy_exports import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    'CheckNumClassesHook': '.check_num_classes_hook',
+    'FreezeModulesHook': '.freeze_modules_hook',
+    'NCMClassMeansHook': '.ncm_class_means_hook',
+    'NonFiniteLossHook': '.non_finite_loss_hook',
+    'SetClassStatsHook': '.set_class_stats_hook',
+    'SetEpochHook': '.set_epoch_hook',
+    'Stage1CheckpointHook': '.stage1_checkpoint_hook',
+    'TDEMomentumHook': '.tde_momentum_hook',
+})

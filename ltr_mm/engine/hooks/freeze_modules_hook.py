@@ -9,6 +9,7 @@ from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from ltr_mm.registry import SHARED_HOOKS, register
+from ltr_mm.utils.bad_input import field_error
 
 
 def _matches(name: str, pattern: str) -> bool:
@@ -93,7 +94,8 @@ class FreezeModulesHook(Hook):
             raise ValueError('FreezeModulesHook: trainable must be a non-empty list of '
                              'patterns')
         if eval_mode not in ('bn', 'all', 'none'):
-            raise ValueError(f"eval_mode must be 'bn', 'all' or 'none', got {eval_mode!r}")
+            raise field_error('FreezeModulesHook', 'eval_mode', eval_mode,
+                              "is not 'bn', 'all' or 'none'")
         self.trainable = list(trainable)
         self.eval_mode = eval_mode
         self.trainable_names: Optional[List[str]] = None

@@ -9,6 +9,7 @@ from mmengine.hooks import CheckpointHook, Hook
 from mmengine.runner import EpochBasedTrainLoop
 
 from ltr_mm.registry import SHARED_HOOKS, register
+from ltr_mm.utils.bad_input import field_error
 
 
 def non_finite_losses(outputs: Optional[dict]) -> List[Tuple[str, float]]:
@@ -77,8 +78,8 @@ class NonFiniteLossHook(Hook):
 
     def __init__(self, interval: int = 1) -> None:
         if not isinstance(interval, int) or interval < 0:
-            raise ValueError(f'NonFiniteLossHook: interval must be an integer >= 0, got '
-                             f'{interval!r}')
+            raise field_error('NonFiniteLossHook', 'interval', interval,
+                              'is not an integer >= 0')
         self.interval = interval
 
     def after_train_iter(self, runner: Any, batch_idx: int, data_batch: Any = None,

@@ -7,9 +7,11 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapper
 from mmengine.runner import CheckpointLoader, find_latest_checkpoint
 
+from ltr_mm.engine.checkpoint_loader import weights_only_checkpoints
 from ltr_mm.engine.state_dict_diff import (diff_shapes, format_diff, key_matches,
                                            state_shapes, unused_patterns)
 from ltr_mm.registry import SHARED_HOOKS, register
+from ltr_mm.utils.bad_input import field_error
 
 
 def config_value(runner: Any, field: str) -> Any:
@@ -88,8 +90,8 @@ class Stage1CheckpointHook(Hook):
                  allow_reinit: Sequence[str] = ()) -> None:
         for name, value in (('allow_new', allow_new), ('allow_reinit', allow_reinit)):
             if isinstance(value, str):
-                raise TypeError(f'Stage1CheckpointHook: {name} must be a list of patterns, '
-                                f'got the string {value!r}')
+                raise field_error('Stage1CheckpointHook', name, value,
+                                  'is a string; it must be a list of patterns', TypeError)
         self.field = field
         self.allow_new: List[str] = list(allow_new)
         self.allow_reinit: List[str] = list(allow_reinit)
@@ -112,7 +114,8 @@ class Stage1CheckpointHook(Hook):
                                'checkpoint; the stage-1 check is skipped')
             return
         path = self.stage1_path(runner)
-        checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
+        with weights_only_checkpoints():
+            checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
         state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else {}
         loaded = state_shapes(state)
         del checkpoint, state

@@ -1,4 +1,9 @@
-from .resnet_cifar_ldam import ResNetCifarLDAM  # noqa: F401
-from .ride_resnet import RIDEResNet  # noqa: F401
-from .ride_resnet_cifar import RIDEResNetCifar  # noqa: F401
-from .lt_resnet import LTResNet  # noqa: F401
+"""mmpretrain backbones."""
+from ltr_mm.utils.lazy_exports import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    'LTResNet': '.lt_resnet',
+    'ResNetCifarLDAM': '.resnet_cifar_ldam',
+    'RIDEResNet': '.ride_resnet',
+    'RIDEResNetCifar': '.ride_resnet_cifar',
+})

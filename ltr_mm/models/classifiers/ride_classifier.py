@@ -10,6 +10,7 @@ from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
+from ltr_mm.engine.checkpoint_loader import weights_only_checkpoints
 from ltr_mm.models.functional.ride_routing import dynamic_expert_inference
 from ltr_mm.registry import CLS_MODELS, register
 
@@ -107,8 +108,9 @@ class RIDEClassifier(ImageClassifier):
         """Initialise the student, then load the teacher checkpoint."""
         super().init_weights()
         if self.teacher is not None and not self._teacher_loaded:
-            load_checkpoint(self.teacher, self._teacher_checkpoint, map_location='cpu',
-                            strict=True, revise_keys=[(r'^module\.', '')])
+            with weights_only_checkpoints():
+                load_checkpoint(self.teacher, self._teacher_checkpoint, map_location='cpu',
+                                strict=True, revise_keys=[(r'^module\.', '')])
             self._teacher_loaded = True
 
     def train(self, mode: bool = True) -> 'RIDEClassifier':

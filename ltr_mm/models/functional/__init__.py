@@ -16,3 +16,4 @@ from .federated import fed_class_mask, fed_class_weights, sample_fed_classes  # 
 from .eqlv2_weights import eqlv2_class_weights, eqlv2_gradients, eqlv2_map  # noqa: F401
 from .ecm_margins import ecm_class_weights, ecm_frequencies, ecm_margins  # noqa: F401
 from .sigmoid_scores import objectness_scores, sigmoid_scores_with_bg  # noqa: F401
+from .weight_reduce import weight_reduce_loss  # noqa: F401

@@ -1,7 +1,11 @@
 """mmpretrain classification heads."""
-from .tde_cls_head import TDEClsHead  # noqa: F401
-from .lt_linear_cls_head import LTLinearClsHead  # noqa: F401
-from .lws_cls_head import LWSClsHead  # noqa: F401
-from .ncm_cls_head import NCMClsHead  # noqa: F401
-from .ride_head import RIDEHead  # noqa: F401
-from .ride_router import RIDERouter  # noqa: F401
+from ltr_mm.utils.lazy_exports import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    'LTLinearClsHead': '.lt_linear_cls_head',
+    'LWSClsHead': '.lws_cls_head',
+    'NCMClsHead': '.ncm_cls_head',
+    'RIDEHead': '.ride_head',
+    'RIDERouter': '.ride_router',
+    'TDEClsHead': '.tde_cls_head',
+})

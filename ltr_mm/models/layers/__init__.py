@@ -1,4 +1,8 @@
 """Registered classifier layers and feature transforms."""
-from .cosine_linear import CosineLinear  # noqa: F401
-from .feature_cluster_compression import FeatureClusterCompression  # noqa: F401
-from .lws_linear import LWSLinear  # noqa: F401
+from ltr_mm.utils.lazy_exports import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    'CosineLinear': '.cosine_linear',
+    'FeatureClusterCompression': '.feature_cluster_compression',
+    'LWSLinear': '.lws_linear',
+})

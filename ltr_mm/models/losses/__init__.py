@@ -1,13 +1,18 @@
-from .balanced_softmax_loss import BalancedSoftmaxLoss  # noqa: F401
-from .cdt_loss import CDTLoss  # noqa: F401
-from .class_balanced_loss import ClassBalancedLoss  # noqa: F401
-from .cost_sensitive_ce_loss import CostSensitiveCELoss  # noqa: F401
-from .ldam_loss import LDAMLoss  # noqa: F401
-from .logit_adjust_loss import LogitAdjustLoss  # noqa: F401
-from .bags_loss import BAGSLoss  # noqa: F401
-from .ride_distill_loss import RIDEDistillLoss  # noqa: F401
-from .ride_loss import RIDELoss  # noqa: F401
-from .sigmoid_focal_cls_loss import SigmoidFocalClsLoss  # noqa: F401
-from .ecm_cls_loss import ECMClsLoss  # noqa: F401
-from .eqlv2_cls_loss import EQLv2ClsLoss  # noqa: F401
-from .federated_cls_loss import FederatedClsLoss  # noqa: F401
+"""Losses: shared long-tail losses (both frameworks), RIDE (mmpretrain), BAGS and focal (mmdet)."""
+from ltr_mm.utils.lazy_exports import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    'BAGSLoss': '.bags_loss',
+    'BalancedSoftmaxLoss': '.balanced_softmax_loss',
+    'CDTLoss': '.cdt_loss',
+    'ClassBalancedLoss': '.class_balanced_loss',
+    'CostSensitiveCELoss': '.cost_sensitive_ce_loss',
+    'ECMClsLoss': '.ecm_cls_loss',
+    'EQLv2ClsLoss': '.eqlv2_cls_loss',
+    'FederatedClsLoss': '.federated_cls_loss',
+    'LDAMLoss': '.ldam_loss',
+    'LogitAdjustLoss': '.logit_adjust_loss',
+    'RIDEDistillLoss': '.ride_distill_loss',
+    'RIDELoss': '.ride_loss',
+    'SigmoidFocalClsLoss': '.sigmoid_focal_cls_loss',
+})

@@ -4,10 +4,9 @@ from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
-from mmdet.models.losses.utils import weight_reduce_loss
 from torch import Tensor
 
-from ltr_mm.models.functional import as_counts, dense_targets, pad_classes
+from ltr_mm.models.functional import as_counts, dense_targets, pad_classes, weight_reduce_loss
 from ltr_mm.utils.class_stats import ClassStats, as_class_stats
 
 

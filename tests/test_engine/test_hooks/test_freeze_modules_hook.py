@@ -57,6 +57,9 @@ class TestFreezeModulesHook(TestCase):
             freeze_except(model, ['roi_head.bbox_head.fc_cls'])
         with self.assertRaises(ValueError):
             FreezeModulesHook(trainable='roi_head')
+        with self.assertRaisesRegex(ValueError, '^FreezeModulesHook: field "eval_mode" = '
+                                    "'train' is not 'bn', 'all' or 'none'$"):
+            FreezeModulesHook(trainable=['fc'], eval_mode='train')
 
     def test_step_keeps_frozen_weights_and_bn_eval(self):
         torch.manual_seed(0)

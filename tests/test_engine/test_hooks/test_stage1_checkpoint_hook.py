@@ -256,7 +256,8 @@ def test_patterns_must_match_the_model(bags, tmp_path):
     with pytest.raises(ValueError, match=r"patterns \['roi_head.bbox_head.\*.fc_cls'\] match no "
                        r'key of the model \(FasterRCNN\)'):
         hook.before_run(_runner(cfg, model, tmp_path))
-    with pytest.raises(TypeError, match='allow_new must be a list of patterns'):
+    with pytest.raises(TypeError, match='^Stage1CheckpointHook: field "allow_new" = \'router\' '
+                       'is a string; it must be a list of patterns$'):
         Stage1CheckpointHook(allow_new='router')
 
 
