@@ -135,9 +135,9 @@ def stage2_schedule(cfg, name: str, epochs: int) -> None:
 def child_run(name: str, args: argparse.Namespace) -> Dict[str, Any]:
     """Train (unless test-only) and test one method; returns what goes in its json."""
     from mmengine.config import Config
-    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
     name, _, seed = name.partition('@')  # 'ce@1': CE with seed 1
     _, config, stage1 = RUNS[name]
     cfg = Config.fromfile(osp.join(ROOT, config))
@@ -182,10 +182,14 @@ def choose_on_val(runner, cfg, name: str) -> Dict[str, Any]:
     the head's ``test_cfg``: tau-norm's tau with the bias kept and dropped, TDE's alpha."""
     import copy
 
+    from ltr_mm.analysis.knob_selection import (
+        DEFAULT_ALPHAS,
+        DEFAULT_TAUS,
+        choose_alpha,
+        choose_tau_norm,
+        collect_features,
+    )
     from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
-
-    from ltr_mm.analysis.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
-                                                choose_tau_norm, collect_features)
     loader_cfg = copy.deepcopy(cfg.test_dataloader)
     loader_cfg.dataset.ann_file = 'meta/val.txt'
     loader_cfg.update(num_workers=0, persistent_workers=False)

@@ -112,10 +112,10 @@ def budget_cfg(cfg, iters: int, work_dir: str, max_dets: int, val_images: int) -
 def child_train(name: str, args: argparse.Namespace) -> None:
     """Train one method under the budget and write ``metrics.json`` into its work dir."""
     from mmengine.config import Config
-    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
     from ltr_mm.analysis.det_knob_selection import lvis_percent
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
     work_dir = osp.join(args.work_dir, name)
     name, _, seed = name.partition('@')  # 'tde@1': TDE with seed 1
     config, stage1 = RUNS[name]
@@ -174,11 +174,14 @@ def child_select(name: str, args: argparse.Namespace) -> None:
     import copy
 
     from mmengine.config import Config
-    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
-    from ltr_mm.analysis.det_knob_selection import (DEFAULT_DET_ALPHAS, choose_det_alpha,
-                                                    lvis_percent)
+    from ltr_mm.analysis.det_knob_selection import (
+        DEFAULT_DET_ALPHAS,
+        choose_det_alpha,
+        lvis_percent,
+    )
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
     from ltr_mm.utils.cli import use_test_split
     work_dir = osp.join(args.work_dir, name)
     cfg = Config.fromfile(osp.join(ROOT, RUNS['tde'][0]))
@@ -264,9 +267,9 @@ def child_timing(args: argparse.Namespace) -> None:
     from mmengine.config import Config
     from mmengine.optim import OptimWrapper
     from mmengine.registry import init_default_scope
-    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
 
     import ltr_mm  # noqa: F401
+    from ltr_mm.engine.runner import WeightsOnlyRunner as Runner  # loads mmengine checkpoints
     init_default_scope('mmdet')
     torch.manual_seed(0)
     cfg = Config.fromfile(osp.join(ROOT, BASE))

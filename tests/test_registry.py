@@ -3,9 +3,15 @@ import pytest
 from mmengine.registry import Registry
 
 import ltr_mm
-from ltr_mm.registry import (CLS_METRICS, CLS_MODELS, DET_METRICS, DET_MODELS, REGISTERED,
-                             SHARED_MODELS, register)
-
+from ltr_mm.registry import (
+    CLS_METRICS,
+    CLS_MODELS,
+    DET_METRICS,
+    DET_MODELS,
+    REGISTERED,
+    SHARED_MODELS,
+    register,
+)
 
 ltr_mm.register_all_modules()
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 from tool_runs import cls_options
+
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BLOCKER = osp.join(REPO, 'tests', 'without_mmdet')
 CONFIG = 'configs/baselines/ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'

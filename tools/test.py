@@ -8,12 +8,17 @@ LVIS users who want the ``--eval bbox segm`` interface use ``tools/test_lvis.py`
 import argparse
 import os.path as osp
 
-import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from mmengine.dist import is_main_process
 
+import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from ltr_mm.evaluation.shot_table import format_shot_table
-from ltr_mm.utils.cli import (add_common_args, build_runner, finish_distributed, format_metrics,
-                             load_config)
+from ltr_mm.utils.cli import (
+    add_common_args,
+    build_runner,
+    finish_distributed,
+    format_metrics,
+    load_config,
+)
 
 
 def parse_args() -> argparse.Namespace:

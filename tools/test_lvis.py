@@ -25,8 +25,14 @@ from typing import Any
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from ltr_mm.evaluation.fixed_ap_cfg import uncap_test_cfg
 from ltr_mm.evaluation.functional import NO_CAP, print_lvis_results, resolve_protocol
-from ltr_mm.utils.cli import (add_common_args, build_runner, dataset_path, finish_distributed,
-                              load_config, test_dataset_cfg)
+from ltr_mm.utils.cli import (
+    add_common_args,
+    build_runner,
+    dataset_path,
+    finish_distributed,
+    load_config,
+    test_dataset_cfg,
+)
 
 
 def parse_args() -> argparse.Namespace:

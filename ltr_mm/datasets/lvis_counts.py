@@ -8,6 +8,7 @@ from typing import Any, List, Tuple, Union
 
 from ltr_mm.utils.bad_input import field_error, missing_field_error, short_repr
 from ltr_mm.utils.json_section import read_json_section
+
 from .validation.coco_annotations import is_int
 from .validation.coco_format import category_ids
 

@@ -148,15 +148,15 @@ def _validate(path: PathLike, raw: Any) -> Dict[str, Any]:
     """Check a decoded class-stats record; return it rebuilt by :func:`class_stats_dict`."""
     if not isinstance(raw, dict):
         raise _bad(path, '<root>', raw, 'is not a JSON object')
-    for field in ('num_classes', 'classes', 'counts'):
-        if field not in raw:
-            raise _bad(path, field, None, 'is missing')
+    for name in ('num_classes', 'classes', 'counts'):
+        if name not in raw:
+            raise _bad(path, name, None, 'is missing')
     num, classes, counts = raw['num_classes'], raw['classes'], raw['counts']
     if not _is_count(num):
         raise _bad(path, 'num_classes', num, 'is not a non-negative integer')
-    for field, seq in (('classes', classes), ('counts', counts)):
+    for key, seq in (('classes', classes), ('counts', counts)):
         if not isinstance(seq, list) or len(seq) != num:
-            raise _bad(path, field, seq, f'is not a list of num_classes={num} entries')
+            raise _bad(path, key, seq, f'is not a list of num_classes={num} entries')
     for i, name in enumerate(classes):
         if not isinstance(name, str):
             raise _bad(path, f'classes[{i}]', name, 'is not a string')
@@ -171,9 +171,9 @@ def _validate(path: PathLike, raw: Any) -> Dict[str, Any]:
     except ValueError as err:
         raise _bad(path, 'thresholds', thr, f'is invalid ({err})') from None
     stats = class_stats_dict(classes, counts, thr['many'], thr['few'])
-    for field in ('total', 'shots'):
-        if field in raw and raw[field] != stats[field]:
-            raise _bad(path, field, raw[field], f'disagrees with counts ({stats[field]!r})')
+    for key in ('total', 'shots'):
+        if key in raw and raw[key] != stats[key]:
+            raise _bad(path, key, raw[key], f'disagrees with counts ({stats[key]!r})')
     return stats
 
 

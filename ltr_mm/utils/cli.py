@@ -1,4 +1,5 @@
-"""Shared command-line plumbing of ``tools/train.py``, ``tools/test.py`` and ``tools/test_lvis.py``."""
+"""Shared command-line plumbing of ``tools/train.py``, ``tools/test.py`` and
+``tools/test_lvis.py``."""
 import argparse
 import gc
 import os
@@ -6,7 +7,6 @@ import os.path as osp
 import subprocess
 
 import torch
-
 from mmengine.config import Config, DictAction
 
 

@@ -7,14 +7,18 @@ from types import SimpleNamespace
 import pytest
 import torch
 from mmengine.config import Config
+from tool_runs import load_tool, save_tde_detector
 from torch import nn
 
-from ltr_mm.analysis.det_knob_selection import (choose_det_alpha, lvis_percent,
-                                                sweep_det_alpha, tde_box_heads)
+from ltr_mm.analysis.det_knob_selection import (
+    choose_det_alpha,
+    lvis_percent,
+    sweep_det_alpha,
+    tde_box_heads,
+)
 from ltr_mm.evaluation.metrics import FastLVISMetric
 from ltr_mm.models.roi_heads.bbox_heads import TDEBBoxHead
 from ltr_mm.utils.cli import use_test_split
-from tool_runs import load_tool, save_tde_detector
 
 CONFIG = 'configs/tde/tde_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py'
 KEYS = ('AP', 'APr', 'APc', 'APf')

@@ -4,11 +4,16 @@ import os.path as osp
 
 import pytest
 import torch
-
-from ltr_mm.analysis.knob_selection import (best_value, choose_alpha, choose_tau_norm,
-                                            class_mean_top1, sweep_test_cfg)
-from ltr_mm.registry import CLS_MODELS
 from tool_runs import load_tool
+
+from ltr_mm.analysis.knob_selection import (
+    best_value,
+    choose_alpha,
+    choose_tau_norm,
+    class_mean_top1,
+    sweep_test_cfg,
+)
+from ltr_mm.registry import CLS_MODELS
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = {'tau_norm': 'configs/decoupled/tau-norm_resnet32_1xb128-6e_fashion-mnist-lt-r100.py',

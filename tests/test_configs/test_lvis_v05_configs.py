@@ -54,7 +54,8 @@ def test_pairs_are_found():
 def test_v05_config_is_its_v1_twin_on_v05_data(v05, v1):
     expected, got = _to_v05(_runner_part(v1)), _runner_part(v05)
     for key in RUNNER_KEYS:
-        assert json.dumps(got[key], sort_keys=True) == json.dumps(expected[key], sort_keys=True), key
+        got_text = json.dumps(got[key], sort_keys=True)
+        assert got_text == json.dumps(expected[key], sort_keys=True), key
     heads = got['model']['roi_head']['bbox_head']
     heads = heads if isinstance(heads, list) else [heads]
     assert [h['num_classes'] for h in heads] == [1230] * len(heads)

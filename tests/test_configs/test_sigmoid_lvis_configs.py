@@ -56,7 +56,8 @@ def test_twin_trains_and_predicts(config):
     head = model.roi_head.bbox_head
     assert type(head.loss_cls).__name__ == loss_type and head.fc_cls.out_features == width
     if needs_counts:
-        head.loss_cls.set_class_stats(ClassStats.from_counts(COUNTS))  # what SetClassStatsHook does before training
+        # what SetClassStatsHook does before training
+        head.loss_cls.set_class_stats(ClassStats.from_counts(COUNTS))
     model.train()
     losses = model(**_batch(model, with_gt=True), mode='loss')
     # SeesawLoss returns loss_cls_objectness and loss_cls_classes

@@ -3,6 +3,7 @@ import json
 import warnings
 
 import pytest
+from bad_input_data import CLASSES, lvis_dict, lvis_kwargs, write_lvis
 from mmdet.datasets import LVISV1Dataset
 from mmdet.registry import DATASETS
 
@@ -10,8 +11,6 @@ import ltr_mm  # noqa: F401
 from ltr_mm.datasets import CheckedCocoDataset, CheckedLVISV05Dataset, CheckedLVISV1Dataset
 from ltr_mm.datasets.validation import SkippedAnnotationsWarning, check_coco_format
 from ltr_mm.utils.class_stats import ClassStats
-
-from bad_input_data import CLASSES, lvis_dict, lvis_kwargs, write_lvis
 
 
 def _build(tmp_path, data, **kwargs):

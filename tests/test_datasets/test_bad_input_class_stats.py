@@ -4,8 +4,8 @@ import json
 from types import SimpleNamespace
 
 import pytest
-import torch
 import torch.nn as nn
+from bad_input_data import lvis_dict, write_lvis
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.structures import DataSample
 
@@ -16,8 +16,6 @@ from ltr_mm.models.heads import LTLinearClsHead
 from ltr_mm.models.losses import BalancedSoftmaxLoss
 from ltr_mm.models.losses.bags_loss import BAGSLoss
 from ltr_mm.utils.class_stats import ClassStats, write_class_stats
-
-from bad_input_data import lvis_dict, write_lvis
 
 CLASSES = ('cat', 'dog', 'emu')
 

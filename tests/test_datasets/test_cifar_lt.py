@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from ltr_mm.datasets import CIFAR10LT, CIFAR100LT
-from ltr_mm.utils.class_stats import ClassStats, long_tailed_counts
 from ltr_mm.registry import CLS_DATASETS
+from ltr_mm.utils.class_stats import ClassStats, long_tailed_counts
 
 
 def _counts(dataset):

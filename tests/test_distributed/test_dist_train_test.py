@@ -30,8 +30,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from tool_runs import (cls_options, det_options, finish, free_port, probe_config, run_all,
-                       start)
+from tool_runs import cls_options, det_options, finish, free_port, probe_config, run_all, start
 
 from ltr_mm.datasets.samplers import ClassBalancedSampler, RepeatFactorSampler
 

@@ -13,8 +13,12 @@ import numpy as np
 import pytest
 from mmdet.datasets.samplers import ClassAwareSampler
 
-from ltr_mm.datasets.samplers import (ClassBalancedSampler, ProgressiveSampler,
-                                      RepeatFactorSampler, SquareRootSampler)
+from ltr_mm.datasets.samplers import (
+    ClassBalancedSampler,
+    ProgressiveSampler,
+    RepeatFactorSampler,
+    SquareRootSampler,
+)
 
 
 class LongTailDet:

@@ -14,8 +14,11 @@ from mmengine.runner import CheckpointLoader, Runner
 from mmengine.runner.checkpoint import load_from_local
 
 import ltr_mm
-from ltr_mm.engine.checkpoint_loader import (checkpoint_safe_globals, load_from_local_weights_only,
-                                             weights_only_checkpoints)
+from ltr_mm.engine.checkpoint_loader import (
+    checkpoint_safe_globals,
+    load_from_local_weights_only,
+    weights_only_checkpoints,
+)
 from ltr_mm.engine.runner import WeightsOnlyRunner
 
 NEEDS_WEIGHTS_ONLY_DEFAULT = pytest.mark.skipif(

@@ -20,8 +20,7 @@ from mmengine.runner import EpochBasedTrainLoop
 from torch.utils.data import Dataset
 
 from ltr_mm.engine.runner import ResumableEpochBasedTrainLoop, WeightsOnlyRunner
-from ltr_mm.engine.runner.resumable_loop import (SkipFirstBatches, get_rng_state,
-                                                 set_rng_state)
+from ltr_mm.engine.runner.resumable_loop import SkipFirstBatches, get_rng_state, set_rng_state
 
 EPOCHS, ITERS_PER_EPOCH = 3, 5
 

@@ -1,8 +1,15 @@
 """state_dict_diff: which checkpoint differences the allowances cover, and how they read."""
 import torch
 
-from ltr_mm.engine.state_dict_diff import (MAX_SHOWN, StateDictDiff, diff_shapes, format_diff,
-                                           key_matches, state_shapes, unused_patterns)
+from ltr_mm.engine.state_dict_diff import (
+    MAX_SHOWN,
+    StateDictDiff,
+    diff_shapes,
+    format_diff,
+    key_matches,
+    state_shapes,
+    unused_patterns,
+)
 
 MODEL = {'backbone.conv.weight': (8, 3, 3, 3), 'head.fc.weight': (5, 8), 'head.fc.bias': (5, ),
          'head.fc.scales': (5, ), 'router.fc.weight': (3, 8)}

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import ltr_mm  # noqa: F401
-from ltr_mm.evaluation.metrics import FastLVISMetric
 from ltr_mm.evaluation.functional import RESULTS_FORMAT, check_result_image_ids
+from ltr_mm.evaluation.metrics import FastLVISMetric
 
 sys.path.insert(0, osp.join(osp.dirname(__file__), '..', 'test_datasets'))
 from bad_input_data import lvis_dict, write_lvis  # noqa: E402

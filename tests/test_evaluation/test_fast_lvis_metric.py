@@ -11,8 +11,14 @@ from lvis_reference import KEYS, TOL, lvis_api
 from lvis_synth import make_detections, make_lvis_gt, restrict_gt, write_json
 from mmdet.registry import METRICS
 
-from ltr_mm.evaluation.functional import (LVISGroundTruth, evaluate_lvis, evaluate_proposals,
-                                          load_detections, load_raw_results, results_segm_area)
+from ltr_mm.evaluation.functional import (
+    LVISGroundTruth,
+    evaluate_lvis,
+    evaluate_proposals,
+    load_detections,
+    load_raw_results,
+    results_segm_area,
+)
 from ltr_mm.evaluation.metrics import FastLVISMetric
 
 

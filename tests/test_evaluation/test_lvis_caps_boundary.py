@@ -4,10 +4,18 @@ import pytest
 from faster_coco_eval.core import mask as mask_api
 from lvis_slow_reference import apply_caps, boundary_by_erosions, reference_eval
 
-from ltr_mm.evaluation.functional import (LVISGroundTruth, boundary_width, cap_detections,
-                                          evaluate_lvis, load_detections, mask_boundary,
-                                          recall_suffix, resolve_protocol, rle_boundary,
-                                          top_k_per_category)
+from ltr_mm.evaluation.functional import (
+    LVISGroundTruth,
+    boundary_width,
+    cap_detections,
+    evaluate_lvis,
+    load_detections,
+    mask_boundary,
+    recall_suffix,
+    resolve_protocol,
+    rle_boundary,
+    top_k_per_category,
+)
 from ltr_mm.evaluation.functional.lvis_topk import CategoryTopK
 
 

@@ -7,13 +7,24 @@ import pytest
 from lvis_synth import make_detections, make_lvis_gt, write_json
 
 import ltr_mm.evaluation.functional.lvis_coco as lvis_coco
-from ltr_mm.evaluation.functional import (LVISGroundTruth, dump_detections_json,
-                                          evaluate_lvis, evaluate_proposals, iter_json_array,
-                                          load_detections, top_k_per_image)
-from ltr_mm.evaluation.functional.lvis_table import (HEADER, category_table,
-                                                     format_lvis_results, lvis_table,
-                                                     plot_ap_by_frequency, proposal_table,
-                                                     split_metrics)
+from ltr_mm.evaluation.functional import (
+    LVISGroundTruth,
+    dump_detections_json,
+    evaluate_lvis,
+    evaluate_proposals,
+    iter_json_array,
+    load_detections,
+    top_k_per_image,
+)
+from ltr_mm.evaluation.functional.lvis_table import (
+    HEADER,
+    category_table,
+    format_lvis_results,
+    lvis_table,
+    plot_ap_by_frequency,
+    proposal_table,
+    split_metrics,
+)
 
 
 @pytest.fixture(scope='module')

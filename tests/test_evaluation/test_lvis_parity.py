@@ -8,8 +8,13 @@ import pytest
 from lvis_reference import KEYS, TOL, lvis_api
 from lvis_synth import make_detections, make_lvis_gt, restrict_gt
 
-from ltr_mm.evaluation.functional import (LVISGroundTruth, empty_detections, evaluate_lvis,
-                                          load_detections)
+from ltr_mm.evaluation.functional import (
+    LVISGroundTruth,
+    empty_detections,
+    evaluate_lvis,
+    load_detections,
+)
+
 
 @pytest.fixture(scope='module')
 def data() -> Dict[str, Any]:

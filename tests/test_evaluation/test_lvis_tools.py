@@ -10,8 +10,12 @@ import pytest
 from lvis_synth import make_detections, make_lvis_gt, write_json
 from mmengine.config import ConfigDict
 
-from ltr_mm.evaluation.functional import (LVISGroundTruth, evaluate_lvis, load_detections,
-                                          save_raw_results)
+from ltr_mm.evaluation.functional import (
+    LVISGroundTruth,
+    evaluate_lvis,
+    load_detections,
+    save_raw_results,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON_KEYS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf', 'AR@300']

@@ -13,8 +13,6 @@ import subprocess
 import sys
 from importlib import metadata
 
-import pytest
-
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 INSTALL = osp.join(REPO, 'tools', 'install.sh')
 # The first lines of ATen/ATen.h in torch 2.14.1 and in torch 2.13.0 (and earlier 2.x).

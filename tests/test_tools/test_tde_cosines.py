@@ -1,4 +1,5 @@
-"""tools/analysis_tools/tde_cosines.py: the per-class TDE score shifts, by hand and on the tiny set."""
+"""tools/analysis_tools/tde_cosines.py: the per-class TDE score shifts, by hand and on the tiny
+set."""
 import json
 import math
 import os.path as osp
@@ -6,9 +7,9 @@ from types import SimpleNamespace
 
 import torch
 from mmengine.config import Config
+from tool_runs import load_tool, save_tde_detector
 
 from ltr_mm.models.functional import tde_logit_shift
-from tool_runs import load_tool, save_tde_detector
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = 'configs/tde/tde_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py'
@@ -42,9 +43,11 @@ def test_tool_on_tiny_set(tiny_fashion_lvis, tmp_path, capsys):
     cfg = Config.fromfile(osp.join(REPO, CONFIG))
     ckpt = tmp_path / 'tde.pth'
     head = save_tde_detector(CONFIG, str(ckpt)).roi_head.bbox_head
-    load_tool(TOOL).main([CONFIG, str(ckpt), '--max-images', '4', '--work-dir', str(tmp_path / 'work'),
-                  '--cfg-options', f'test_dataloader.dataset.data_root={tiny_fashion_lvis}/',
-                  'test_dataloader.dataset.indices=4', 'test_dataloader.num_workers=0'])
+    load_tool(TOOL).main([CONFIG, str(ckpt), '--max-images', '4',
+                          '--work-dir', str(tmp_path / 'work'),
+                          '--cfg-options',
+                          f'test_dataloader.dataset.data_root={tiny_fashion_lvis}/',
+                          'test_dataloader.dataset.indices=4', 'test_dataloader.num_workers=0'])
     lines = capsys.readouterr().out.splitlines()
     rows = lines[lines.index(next(ln for ln in lines if ln.startswith('class'))) + 1:][:10]
     shift = tde_logit_shift(head.fc_cls.weight.detach(), head.mean_feat).sum(dim=1)

@@ -26,9 +26,10 @@ def no_pretrained(cfg):
 
 
 def main() -> None:
-    import ltr_mm
     from mmengine.config import Config
     from mmengine.registry import MODELS, DefaultScope
+
+    import ltr_mm
 
     after_import = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'mmpretrain'))
     built, skipped = [], []

@@ -28,10 +28,14 @@ import os.path as osp
 from typing import Any, Dict, List, Optional
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
-from ltr_mm.analysis.det_knob_selection import (DEFAULT_DET_ALPHAS, choose_det_alpha,
-                                                tde_box_heads)
-from ltr_mm.analysis.knob_selection import (DEFAULT_ALPHAS, DEFAULT_TAUS, choose_alpha,
-                                            choose_tau_norm, collect_features)
+from ltr_mm.analysis.det_knob_selection import DEFAULT_DET_ALPHAS, choose_det_alpha, tde_box_heads
+from ltr_mm.analysis.knob_selection import (
+    DEFAULT_ALPHAS,
+    DEFAULT_TAUS,
+    choose_alpha,
+    choose_tau_norm,
+    collect_features,
+)
 from ltr_mm.models.heads import LTLinearClsHead, TDEClsHead
 from ltr_mm.utils.cli import add_common_args, build_runner, load_config, use_test_split
 

@@ -70,8 +70,9 @@ def _hook_cfg(cfg: Any) -> Optional[Dict[str, Any]]:
 
 def _dataset_stats(cfg: Any, count_type: str) -> ClassStats:
     """Build the config's training dataset and count it."""
-    import ltr_mm  # noqa: F401  (registers the datasets)
     from mmengine.registry import DATASETS, init_default_scope
+
+    import ltr_mm  # noqa: F401  (registers the datasets)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     return ClassStats.from_dataset(DATASETS.build(cfg.train_dataloader.dataset), count_type)
 

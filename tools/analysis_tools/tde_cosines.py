@@ -25,8 +25,13 @@ import torch
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from ltr_mm.models.functional import head_cosines, heuristic_alpha, tde_logit_shift
-from ltr_mm.utils.cli import (add_common_args, build_runner, dataset_path, load_config,
-                              test_dataset_cfg)
+from ltr_mm.utils.cli import (
+    add_common_args,
+    build_runner,
+    dataset_path,
+    load_config,
+    test_dataset_cfg,
+)
 from ltr_mm.utils.json_section import read_json_section
 
 

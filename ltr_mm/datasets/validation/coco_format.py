@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ltr_mm.utils.bad_input import field_error, missing_field_error, short_repr
+
 from .coco_annotations import annotation_table, is_int, is_number
 from .coco_classes import check_classes
 from .coco_skipped import warn_skipped

@@ -9,6 +9,7 @@ from ltr_mm.registry import SHARED_HOOKS, register
 from ltr_mm.utils.class_counts import COUNT_TYPES
 from ltr_mm.utils.class_stats import ClassStats
 from ltr_mm.utils.class_stats_match import check_stats_match
+
 from .check_num_classes_hook import base_dataset
 
 #: (name, consumer, expected num_classes or None)

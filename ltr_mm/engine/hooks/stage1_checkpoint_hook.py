@@ -8,8 +8,13 @@ from mmengine.optim import OptimWrapper
 from mmengine.runner import CheckpointLoader, find_latest_checkpoint
 
 from ltr_mm.engine.checkpoint_loader import weights_only_checkpoints
-from ltr_mm.engine.state_dict_diff import (diff_shapes, format_diff, key_matches,
-                                           state_shapes, unused_patterns)
+from ltr_mm.engine.state_dict_diff import (
+    diff_shapes,
+    format_diff,
+    key_matches,
+    state_shapes,
+    unused_patterns,
+)
 from ltr_mm.registry import SHARED_HOOKS, register
 from ltr_mm.utils.bad_input import field_error
 

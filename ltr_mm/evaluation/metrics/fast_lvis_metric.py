@@ -10,13 +10,23 @@ from mmengine.fileio import get_local_path, load
 from mmengine.logging import MMLogger
 
 from ltr_mm.registry import DET_METRICS, register
-from ..functional import (DILATION_RATIO, NO_CAP, SEGM_AREAS, LVISGroundTruth,
-                          check_result_image_ids, detections_from_records,
-                          dump_detections_json, evaluate_lvis, evaluate_proposals,
-                          resolve_protocol, results_segm_area, save_raw_results,
-                          top_k_per_image)
-from ..functional.lvis_table import (category_table, format_lvis_results,
-                                     plot_ap_by_frequency)
+
+from ..functional import (
+    DILATION_RATIO,
+    NO_CAP,
+    SEGM_AREAS,
+    LVISGroundTruth,
+    check_result_image_ids,
+    detections_from_records,
+    dump_detections_json,
+    evaluate_lvis,
+    evaluate_proposals,
+    resolve_protocol,
+    results_segm_area,
+    save_raw_results,
+    top_k_per_image,
+)
+from ..functional.lvis_table import category_table, format_lvis_results, plot_ap_by_frequency
 from ..functional.lvis_topk import CategoryTopK
 
 METRICS = ('bbox', 'segm', 'boundary', 'proposal')

@@ -6,6 +6,7 @@ from mmpretrain.models.backbones.resnet import BasicBlock, Bottleneck, ResLayer
 from mmpretrain.models.backbones.resnext import Bottleneck as XBottleneck
 
 from ltr_mm.registry import CLS_MODELS, register
+
 from .ride_backbone_base import RIDEBackboneBase
 
 

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from ltr_mm.registry import CLS_MODELS, register
+
 from .resnet_cifar_ldam import _BasicBlockA
 from .ride_backbone_base import RIDEBackboneBase
 

@@ -11,6 +11,7 @@ from torch import Tensor
 
 from .class_weights import Counts, as_counts
 
+
 def diversity_temperatures(counts: Counts, base_temperature: float = 1.0,
                            reweight_factor: float = 0.05) -> Tensor:
     """Per-class diversity temperatures ``T_c = T_base * v_c`` of the re-weighted RIDE loss.

@@ -6,6 +6,7 @@ from torch import Tensor
 
 from ltr_mm.models.layers import LWSLinear
 from ltr_mm.registry import CLS_MODELS, register
+
 from .lt_linear_cls_head import LTLinearClsHead
 
 

@@ -9,8 +9,12 @@ from mmpretrain.models.heads import ClsHead
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
-from ltr_mm.models.functional.causal_norm import (causal_norm_logits, masked_sum_and_count,
-                                                  tde_logits, update_moving_average)
+from ltr_mm.models.functional.causal_norm import (
+    causal_norm_logits,
+    masked_sum_and_count,
+    tde_logits,
+    update_moving_average,
+)
 from ltr_mm.registry import CLS_MODELS, register
 
 

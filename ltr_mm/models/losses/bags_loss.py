@@ -6,9 +6,15 @@ import torch
 from mmdet.models.losses import accuracy
 from torch import Tensor, nn
 
-from ltr_mm.models.functional.group_softmax import (DEFAULT_BINS, GroupTables, bags_loss,
-                                                    build_group_tables, check_bins,
-                                                    merge_group_scores, num_group_channels)
+from ltr_mm.models.functional.group_softmax import (
+    DEFAULT_BINS,
+    GroupTables,
+    bags_loss,
+    build_group_tables,
+    check_bins,
+    merge_group_scores,
+    num_group_channels,
+)
 from ltr_mm.registry import DET_MODELS, register
 from ltr_mm.utils.bad_input import field_error
 from ltr_mm.utils.class_stats import ClassStats, as_class_stats

@@ -2,6 +2,7 @@
 from typing import Optional, Sequence
 
 from ltr_mm.registry import SHARED_MODELS, register
+
 from .logit_adjust_loss import LogitAdjustLoss
 
 

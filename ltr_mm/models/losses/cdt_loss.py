@@ -6,6 +6,7 @@ from torch import Tensor
 
 from ltr_mm.models.functional import cdt_scales, softmax_ce
 from ltr_mm.registry import SHARED_MODELS, register
+
 from .base_class_stats_loss import BaseClassStatsLoss
 
 

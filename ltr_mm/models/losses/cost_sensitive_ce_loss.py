@@ -6,6 +6,7 @@ from torch import Tensor
 
 from ltr_mm.models.functional import cost_sensitive_weights, softmax_ce
 from ltr_mm.registry import SHARED_MODELS, register
+
 from .base_class_stats_loss import BaseClassStatsLoss
 from .class_weighted_mean import ClassWeightedMeanMixin
 

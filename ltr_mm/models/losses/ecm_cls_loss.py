@@ -6,9 +6,14 @@ import torch.nn.functional as F
 from mmdet.models.losses import accuracy
 from torch import Tensor
 
-from ltr_mm.models.functional import (ecm_class_weights, ecm_frequencies, ecm_margins,
-                                      objectness_scores)
+from ltr_mm.models.functional import (
+    ecm_class_weights,
+    ecm_frequencies,
+    ecm_margins,
+    objectness_scores,
+)
 from ltr_mm.registry import DET_MODELS, register
+
 from .base_class_stats_loss import BaseClassStatsLoss
 
 

@@ -6,9 +6,9 @@ import torch.nn.functional as F
 from mmdet.models.losses import accuracy
 from torch import Tensor
 
-from ltr_mm.models.functional import (fed_class_mask, fed_class_weights,
-                                      sigmoid_scores_with_bg)
+from ltr_mm.models.functional import fed_class_mask, fed_class_weights, sigmoid_scores_with_bg
 from ltr_mm.registry import DET_MODELS, register
+
 from .base_class_stats_loss import BaseClassStatsLoss
 
 

@@ -7,8 +7,11 @@ from mmpretrain.models.losses.utils import weight_reduce_loss
 from torch import Tensor
 
 from ltr_mm.models.functional import as_counts, effective_number_weights, ldam_margins
-from ltr_mm.models.functional.ride_terms import (diversity_kl, diversity_temperatures,
-                                                 ldam_cross_entropy)
+from ltr_mm.models.functional.ride_terms import (
+    diversity_kl,
+    diversity_temperatures,
+    ldam_cross_entropy,
+)
 from ltr_mm.registry import CLS_MODELS, register
 from ltr_mm.utils.class_stats import ClassStats, as_class_stats
 

@@ -4,8 +4,12 @@ from unittest import mock
 import numpy as np
 import pytest
 
-from ltr_mm.datasets.samplers import (ClassBalancedSampler, DRSSampler, ProgressiveSampler,
-                                      SquareRootSampler)
+from ltr_mm.datasets.samplers import (
+    ClassBalancedSampler,
+    DRSSampler,
+    ProgressiveSampler,
+    SquareRootSampler,
+)
 from ltr_mm.datasets.samplers.image_labels import image_labels
 from ltr_mm.registry import CLS_DATA_SAMPLERS, DET_DATA_SAMPLERS
 

@@ -86,7 +86,8 @@ def test_real_config_stops_before_the_first_iteration(tmp_path):
     assert {type(h) for h in runner.hooks} >= {CheckNumClassesHook, NonFiniteLossHook}
     with pytest.raises(ValueError, match=r'^config field "model\.head\.num_classes" = 10 '
                        r'\(LinearClsHead\) does not match the data: train_dataloader\.dataset '
-                       r'\(CustomDataset, file .*train\.txt\) has 3 classes in metainfo\["classes"\]; '
+                       r'\(CustomDataset, file .*train\.txt\) has 3 classes in '
+                       r'metainfo\["classes"\]; '
                        r'also data_preprocessor\.num_classes = 10$'):
         runner.train()
     assert runner.iter == 0

@@ -4,12 +4,18 @@ from unittest import TestCase
 
 import torch
 
-from ltr_mm.models.functional.causal_norm import (bg_exempted_log_probs, bg_exempted_probs,
-                                                  causal_norm_logits, head_cosines,
-                                                  heuristic_alpha, masked_sum_and_count,
-                                                  normalize_heads, tde_logit_shift,
-                                                  tde_logits,
-                                                  update_moving_average)
+from ltr_mm.models.functional.causal_norm import (
+    bg_exempted_log_probs,
+    bg_exempted_probs,
+    causal_norm_logits,
+    head_cosines,
+    heuristic_alpha,
+    masked_sum_and_count,
+    normalize_heads,
+    tde_logit_shift,
+    tde_logits,
+    update_moving_average,
+)
 
 # D = 4, K = 2: x_1 = (3, 4) -> (0.6, 0.8), x_2 = (1, 0) -> (1, 0).
 FEAT = torch.tensor([[3., 4., 1., 0.]])

@@ -2,8 +2,14 @@
 import pytest
 import torch
 
-from ltr_mm.models.functional import (as_counts, dense_targets, effective_number_weights,
-                                      pad_classes, sigmoid_focal_ce, softmax_ce)
+from ltr_mm.models.functional import (
+    as_counts,
+    dense_targets,
+    effective_number_weights,
+    pad_classes,
+    sigmoid_focal_ce,
+    softmax_ce,
+)
 
 
 def test_as_counts_validates_and_raises_zeros():

@@ -4,9 +4,14 @@ from unittest import TestCase
 
 import torch
 
-from ltr_mm.models.functional.group_softmax import (bags_loss, build_group_tables,
-                                                    merge_group_scores, num_group_channels,
-                                                    original_layout, sample_others)
+from ltr_mm.models.functional.group_softmax import (
+    bags_loss,
+    build_group_tables,
+    merge_group_scores,
+    num_group_channels,
+    original_layout,
+    sample_others,
+)
 
 COUNTS = [0, 3, 9, 10, 42, 99, 100, 700, 1000, 5000, 20000]  # C = 11, labels 0..10
 

@@ -2,8 +2,11 @@
 import torch
 
 from ltr_mm.evaluation.metrics import ExpertShareMetric
-from ltr_mm.models.functional.ride_routing import (cumulative_mean_logits,
-                                                   dynamic_expert_inference, router_targets)
+from ltr_mm.models.functional.ride_routing import (
+    cumulative_mean_logits,
+    dynamic_expert_inference,
+    router_targets,
+)
 
 expert_share = ExpertShareMetric.calculate
 

@@ -6,10 +6,19 @@ import math
 import pytest
 import torch
 
-from ltr_mm.models.functional import (ecm_class_weights, ecm_frequencies, ecm_margins,
-                                      eqlv2_class_weights, eqlv2_gradients, eqlv2_map,
-                                      fed_class_mask, fed_class_weights, objectness_scores,
-                                      sample_fed_classes, sigmoid_scores_with_bg)
+from ltr_mm.models.functional import (
+    ecm_class_weights,
+    ecm_frequencies,
+    ecm_margins,
+    eqlv2_class_weights,
+    eqlv2_gradients,
+    eqlv2_map,
+    fed_class_mask,
+    fed_class_weights,
+    objectness_scores,
+    sample_fed_classes,
+    sigmoid_scores_with_bg,
+)
 
 
 def test_fed_weights_are_square_roots_of_counts():

@@ -12,8 +12,7 @@ from mmengine.registry import DefaultScope
 from torch import nn
 
 import ltr_mm  # noqa: F401
-from ltr_mm.models.functional.group_softmax import (bags_loss, build_group_tables,
-                                                    merge_group_scores)
+from ltr_mm.models.functional.group_softmax import bags_loss, build_group_tables, merge_group_scores
 from ltr_mm.models.losses import BAGSLoss
 from ltr_mm.utils.class_stats import ClassStats
 

@@ -4,8 +4,8 @@ import math
 
 import pytest
 import torch
-
 from sigmoid_lvis_helpers import build, head_losses, stock_head
+
 from ltr_mm.utils.class_stats import ClassStats
 
 COUNTS = [9, 1]

@@ -4,7 +4,6 @@ import math
 
 import pytest
 import torch
-
 from sigmoid_lvis_helpers import bce, build, head_losses, stock_head
 
 S = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731

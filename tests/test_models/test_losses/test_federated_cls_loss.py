@@ -4,8 +4,8 @@ import math
 
 import pytest
 import torch
-
 from sigmoid_lvis_helpers import bce, build, head_losses, stock_head
+
 from ltr_mm.utils.class_stats import ClassStats
 
 COUNTS = [400, 100, 25, 9, 4, 1]  # sqrt: 20, 10, 5, 3, 2, 1

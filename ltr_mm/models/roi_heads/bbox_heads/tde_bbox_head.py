@@ -8,9 +8,13 @@ from mmdet.utils import ConfigType
 from mmengine import dist
 from torch import Tensor
 
-from ltr_mm.models.functional.causal_norm import (bg_exempted_log_probs, causal_norm_logits,
-                                                  masked_sum_and_count, tde_logits,
-                                                  update_moving_average)
+from ltr_mm.models.functional.causal_norm import (
+    bg_exempted_log_probs,
+    causal_norm_logits,
+    masked_sum_and_count,
+    tde_logits,
+    update_moving_average,
+)
 from ltr_mm.models.roi_heads.bbox_heads.shared_fc import shared_fc_feat
 from ltr_mm.registry import DET_MODELS, register
 
