@@ -21,7 +21,10 @@ DEMO_DET := $(DET_CFG)
 DEMO_DATA := $(DEMO_CLS_DATA)/class_stats.json $(FASHION_LVIS)
 endif
 
-.PHONY: install data demo test
+# The lint check of CI and of .pre-commit-config.yaml (settings in ruff.toml).
+RUFF_VERSION := 0.17.6
+
+.PHONY: install data demo test lint
 
 install:
 	bash tools/install.sh
@@ -48,3 +51,8 @@ demo: install $(DEMO_DATA)
 test: install
 	bash tools/dataset_converters/ensure_fashion_mnist.sh >/dev/null
 	$(PYTHON) -m pytest tests -q -p no:cacheprovider -rs
+
+lint:
+	$(PYTHON) -m ruff --version 2>/dev/null | grep -qx 'ruff $(RUFF_VERSION)' \
+	    || $(PYTHON) -m pip install --disable-pip-version-check -q ruff==$(RUFF_VERSION)
+	$(PYTHON) -m ruff check .
