@@ -46,9 +46,8 @@ data="$VENV/fashion_mnist_lt"
 timed "tiny Fashion-MNIST-LT" "$VENV.data.log" "$PY" tools/dataset_converters/make_fashion_lt.py \
   --src "$(bash tools/dataset_converters/ensure_fashion_mnist.sh)" --out "$data" \
   --n-max 300 --imb-factor 10 --max-test 200
-options=(train_cfg.max_epochs=1 train_cfg.val_begin=2 train_dataloader.batch_size=16
-         val_evaluator.class_stats="$data/class_stats.json"
-         test_evaluator.class_stats="$data/class_stats.json")
+# ShotAccuracy gets the training counts of this subset from the config's SetClassStatsHook
+options=(train_cfg.max_epochs=1 train_cfg.val_begin=2 train_dataloader.batch_size=16)
 for split in train val test; do
   options+=("${split}_dataloader.dataset.data_root=$data/" "${split}_dataloader.num_workers=0"
             "${split}_dataloader.persistent_workers=False")
