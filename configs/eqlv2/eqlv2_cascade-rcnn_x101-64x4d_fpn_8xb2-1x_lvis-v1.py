@@ -4,4 +4,4 @@ _base_ = '../baselines/cascade-rcnn_x101-64x4d_fpn_8xb2-1x_lvis-v1.py'
 eqlv2_loss = dict(type='EQLv2ClsLoss', num_classes=1203, gamma=12.0, mu=0.8, alpha=4.0,
                   loss_weight=1.0)
 model = dict(roi_head=dict(bbox_head=[dict(h, loss_cls=eqlv2_loss)
-                                      for h in _base_.cascade_bbox_heads]))
+                                      for h in _base_.model.roi_head.bbox_head]))

@@ -9,7 +9,7 @@ seesaw_head = dict(cls_predictor_cfg=dict(type='NormedLinear', tempearture=20),
                    loss_cls=dict(type='SeesawLoss', p=0.8, q=2.0, num_classes=1203,
                                  loss_weight=1.0))
 model = dict(roi_head=dict(bbox_head=[dict(h, **seesaw_head)
-                                      for h in _base_.cascade_bbox_heads]))
+                                      for h in _base_.model.roi_head.bbox_head]))
 train_dataloader = dict(sampler=dict(_delete_=True, **_base_.train_sampler))
 # mmdet's 2x schedule: 24 epochs, lr x0.1 after epochs 16 and 22.
 train_cfg = dict(max_epochs=24)

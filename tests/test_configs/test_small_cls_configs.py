@@ -30,7 +30,8 @@ RIDE_DISTILL = 'configs/ride/ride-distill-3e_resnet32_1xb128-6e_fashion-mnist-lt
 CRT = 'configs/decoupled/crt_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
 LWS = 'configs/decoupled/lws_resnet32_1xb128-30e_fashion-mnist-lt-r100.py'
 TAU_NORM = 'configs/decoupled/tau-norm_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
-RUN_HERE = [CE, RIDE, *ONE_STAGE, RIDE_EA, RIDE_DISTILL, CRT, LWS, TAU_NORM]
+NCM = 'configs/decoupled/ncm_resnet32_1xb128-6e_fashion-mnist-lt-r100.py'
+RUN_HERE = [CE, RIDE, *ONE_STAGE, RIDE_EA, RIDE_DISTILL, CRT, LWS, TAU_NORM, NCM]
 
 
 def _tool(*args):
@@ -123,3 +124,13 @@ def test_tau_norm_tests_ce_stage1(ce_checkpoint, tiny_fashion_lt, tmp_path):
                 '--cfg-options', *_options(tiny_fashion_lt))
     for key in ('shot/top1', 'shot/many', 'shot/medium', 'shot/few'):
         assert key in log, key
+
+
+def test_ncm_tests_ce_stage1(ce_checkpoint, tiny_fashion_lt, tmp_path):
+    """The CE checkpoint has no class means: NCMClassMeansHook computes them from the training
+    list before the test, which then scores by nearest class mean."""
+    log = _tool('tools/test.py', NCM, ce_checkpoint, '--work-dir', str(tmp_path),
+                '--cfg-options', *_options(tiny_fashion_lt))
+    for key in ('shot/top1', 'shot/many', 'shot/medium', 'shot/few'):
+        assert key in log, key
+    assert 'NCMClassMeansHook: class means of 10 classes from' in log
