@@ -189,9 +189,9 @@ def det_cfg(path: str, data: str, ann: str, work_dir: str, size: dict, precision
     train = inner_dataset(cfg.train_dataloader.dataset)
     train.update(data_root=data, ann_file=osp.basename(ann), data_prefix=dict(img=''))
     resize_pipeline(train.pipeline, size['det_scale'])
-    loss_cls = cfg.model.roi_head.bbox_head.get('loss_cls', {})
-    if 'ann_file' in loss_cls:  # BAGS groups come from the training annotations
-        loss_cls.ann_file = ann
+    for hook in cfg.get('custom_hooks', []):  # BAGS groups come from the training annotations
+        if hook.get('type') == 'SetClassStatsHook' and hook.get('class_stats'):
+            hook['class_stats'] = ann
     if size['rpn_test_proposals']:
         cfg.model.test_cfg.rpn.nms_pre = cfg.model.test_cfg.rpn.max_per_img = (
             size['rpn_test_proposals'])
