@@ -42,9 +42,10 @@ def test_statistics_are_summed_over_ranks(tmp_path):
     from mmdet.registry import MODELS
 
     import ltr_mm  # noqa: F401
-    # fork: the workers inherit the imported modules instead of importing mmdet again
+    # spawn, not fork: a fork of a process whose torch thread pools already ran can hang in
+    # the children (as it did inside the whole test session)
     mp.start_processes(_worker, args=(_free_port(), str(tmp_path)), nprocs=2, join=True,
-                       start_method='fork')
+                       start_method='spawn')
     ranks = [torch.load(tmp_path / f'rank{r}.pth') for r in range(2)]
     single = []
     for rank in range(2):  # each rank's own statistics, one process
