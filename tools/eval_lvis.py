@@ -27,12 +27,12 @@ neither torch nor any OpenMMLab framework.
 import argparse
 import json
 import os.path as osp
-import sys
 import time
 from types import ModuleType
 from typing import Any
 
 from ltr_mm.evaluation import functional
+from ltr_mm.utils.bad_input import exit_on_bad_input
 
 AP_KEYS = ('AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf')
 PROTOCOL_NAMES = ('standard', 'fixed', 'challenge2021')
@@ -148,12 +148,7 @@ def run(args: argparse.Namespace) -> None:
 def main() -> None:
     """Run the tool; bad input prints one line and exits with status 2 (no traceback)."""
     args = parse_args()
-    try:
-        run(args)
-    except (ValueError, OSError) as err:  # FileNotFoundError is an OSError
-        print(f'eval_lvis.py: error: {" ".join(str(err).split())}', file=sys.stderr,
-              flush=True)
-        sys.exit(2)
+    exit_on_bad_input('eval_lvis.py', lambda: run(args))
 
 
 if __name__ == '__main__':

@@ -19,12 +19,12 @@ Multi-process: ``tools/dist_test.sh``-style launch with ``--launcher pytorch``.
 """
 import argparse
 import os.path as osp
-import sys
 from typing import Any
 
 import ltr_mm  # noqa: F401  (version window check and registration, before anything else)
 from ltr_mm.evaluation.fixed_ap_cfg import uncap_test_cfg
 from ltr_mm.evaluation.functional import NO_CAP, print_lvis_results, resolve_protocol
+from ltr_mm.utils.bad_input import exit_on_bad_input
 from ltr_mm.utils.cli import (
     add_common_args,
     build_runner,
@@ -100,12 +100,7 @@ def run(args: argparse.Namespace) -> None:
 def main() -> None:
     """Run the tool; bad input prints one line and exits with status 2 (no traceback)."""
     args = parse_args()
-    try:
-        run(args)
-    except (ValueError, OSError) as err:  # FileNotFoundError is an OSError
-        print(f'test_lvis.py: error: {" ".join(str(err).split())}', file=sys.stderr,
-              flush=True)
-        sys.exit(2)
+    exit_on_bad_input('test_lvis.py', lambda: run(args))
 
 
 if __name__ == '__main__':

@@ -6,7 +6,8 @@ Usage::
     # ValueError: ann.json: field "annotations[3].bbox" = [1, 2, 0] is not [x, y, w, h]
 """
 import reprlib
-from typing import Any, Type
+import sys
+from typing import Any, Callable, Type
 
 _REPR = reprlib.Repr()
 _REPR.maxlist = 8
@@ -48,3 +49,18 @@ def missing_field_error(source: str, field: str, context: str = '',
         error: exception class. Defaults to ``ValueError``.
     """
     return error(f'{source}: field "{field}" is missing' + (f' ({context})' if context else ''))
+
+
+def exit_on_bad_input(tool: str, run: Callable[[], Any]) -> Any:
+    """Call ``run()``; a ``ValueError`` or ``OSError`` (bad input, missing file) prints one
+    line ``TOOL: error: MESSAGE`` on stderr and exits with status 2, without a traceback.
+
+    Args:
+        tool: the command's name, as the user typed it (e.g. ``'eval_lvis.py'``).
+        run: the tool's work.
+    """
+    try:
+        return run()
+    except (ValueError, OSError) as err:  # FileNotFoundError is an OSError
+        print(f'{tool}: error: {" ".join(str(err).split())}', file=sys.stderr, flush=True)
+        sys.exit(2)
