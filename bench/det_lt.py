@@ -4,7 +4,7 @@ sigmoid-family losses (federated loss, EQLv2, ECM, Seesaw).
     python bench/det_lt.py [--iters 1500] [--stage2-iters 300] [--timing-rounds 6]
                            [--max-dets 100] [--val-images N]
                            [--tde-alphas 0 1 2 3] [--select-alphas 0 0.5 ... 3]
-                           [--tde-mu M] [--seeds 1 ...] [--only JOB ...]
+                           [--tde-mu M] [--seeds 1 ...] [--sigmoid] [--only JOB ...]
                            [--work-dir work_dirs/bench_det_lt] [--doc docs/benchmarks.md] [--reuse]
 
 Every method trains the small Mask R-CNN (ResNet-18 at half width, 64-channel FPN, from scratch)
@@ -32,7 +32,7 @@ triple the test time on a CPU.
   config's alpha is scored). ``--tde-mu`` trains it with another moving-average momentum
   than the config's 0.9998 (the paper's, for a 20-epoch LVIS schedule).
 
-``--seeds`` trains baseline, TDE, BAGS and the sigmoid-family losses again with each listed seed
+``--seeds`` trains baseline, TDE and BAGS again with each listed seed
 (and chooses TDE's alpha again) and adds a table of their APr per seed, its mean, the standard
 error of each method's difference with the baseline of the same seed, and the number of seeds
 where the method is above that baseline: with 8 and 3 training images in the two rare
@@ -45,6 +45,11 @@ model each, built from the same seed (equal backbone, neck and RPN, so equal RoI
 trainable, on the same batches in the same process, interleaved round by round; the ratio is
 median step time over the stock head's. Each training run and the timing run is a child
 process of this script.
+
+``--sigmoid`` writes the section of the sigmoid-family losses instead (its own heading in
+``docs/benchmarks.md``): the baseline and the four twins, each with seed 0 and every seed of
+``--seeds``, their mean APs, the per-seed APr table with the paired differences and the step
+times of their heads against the stock head. The baseline runs are shared with the main section.
 
 ``--only JOB ...`` runs just the listed jobs (``timing`` and / or run names such as ``ecm`` or
 ``ecm@1``), prints their numbers and writes them to ``WORK_DIR/only.md``, leaving
@@ -81,7 +86,9 @@ RUNS = {  # name: (config, stage-1 run or None)
 SIGMOID = (('federated loss', 'federated'), ('EQLv2', 'eqlv2'), ('ECM', 'ecm'),
            ('Seesaw', 'seesaw'))  # (label, run) of the sigmoid-family rows
 KEYS = ('AP', 'APr', 'APc', 'APf')
-SEEDED = ('baseline', 'tde', 'bags', 'federated', 'eqlv2', 'ecm', 'seesaw')  # --seeds runs
+SEEDED = ('baseline', 'tde', 'bags')  # --seeds runs of the main section
+SIGMOID_SECTION = '## Long-tailed detection: sigmoid-family losses (embedded set)'
+MAIN_HEADS = ('Shared2FCBBoxHead (CE)', 'Shared2FCBBoxHead + BAGSLoss', 'TDEBBoxHead')
 HELDOUT = 'annotations/lvis_v1_heldout.json'  # where TDE's alpha is chosen (data_root relative)
 
 
@@ -330,7 +337,6 @@ def table(results: Dict[str, Dict[str, Any]]) -> List[str]:
              'test_auto'),
             (f'TDE, alpha = {results["tde"]["select"]["alpha"]:.4g} (chosen on held-out)', 'tde',
              'test_select')]
-    rows += [(label, name, 'test') for label, name in SIGMOID]
     for label, name, key in rows:
         res = results[name]
         iters = (f'{args_iters(results)} + {res["iters"]}' if name in ('bags', 'baseline-ft')
@@ -345,15 +351,12 @@ def args_iters(results: Dict[str, Dict[str, Any]]) -> int:
     return results['baseline']['iters']
 
 
-def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str]:
-    """APr (bbox / segm) of baseline, TDE and BAGS for every seed and their mean; for each
-    method the mean, standard error and sign count of its difference with the baseline."""
-    cols = [('baseline', 'baseline', 'test'), ('TDE alpha 0', 'tde', 'test_alpha0'),
-            (f'TDE alpha {results["tde"]["config_alpha"]:.4g}', 'tde', 'test'),
-            ('TDE alpha from held-out', 'tde', 'test_select'), ('BAGS', 'bags', 'test')]
-    cols += [(label, name, 'test') for label, name in SIGMOID]
-    lines = ['', 'APr (bbox / segm) of the same runs with other seeds (`--seeds`; seed 0 is the '
-             'table above):', '', '| seed | ' + ' | '.join(c[0] for c in cols) + ' |',
+def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int], cols: List[tuple],
+               intro: str) -> List[str]:
+    """APr (bbox / segm) of the ``cols`` runs (label, run, result key; the baseline first) for
+    every seed and their mean; for each method the mean, standard error, their ratio and the
+    sign count of its difference with the baseline of the same seed."""
+    lines = ['', intro, '', '| seed | ' + ' | '.join(c[0] for c in cols) + ' |',
              '| ---: | ' + ' | '.join('---:' for _ in cols) + ' |']
     vals = {c[0]: [] for c in cols}
     for seed in seeds:
@@ -366,16 +369,31 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str
     mean = {k: [statistics.mean(x[i] for x in v) for i in (0, 1)] for k, v in vals.items()}
     lines.append('| mean | ' + ' | '.join(f'{m[0]:.2f} / {m[1]:.2f}' for m in mean.values()) +
                  ' |')
-    base = vals.pop('baseline')  # per seed; each method's difference with it, per seed
+    base = vals.pop(cols[0][0])  # per seed; each method's difference with it, per seed
     diffs = [[[x[i] - b[i] for x, b in zip(v, base)] for i in (0, 1)] for v in vals.values()]
     rows = (('mean - baseline', lambda d: f'{statistics.mean(d):+.2f}'),
-            ('standard error of the paired difference',
-             lambda d: f'{statistics.stdev(d) / len(d) ** 0.5:.2f}'),
+            ('standard error of the paired difference', lambda d: f'{paired_se(d):.2f}'),
+            ('(mean - baseline) / standard error',
+             lambda d: f'{statistics.mean(d) / paired_se(d):+.1f}' if paired_se(d) else '-'),
             ('seeds above the baseline', lambda d: str(sum(x > 0 for x in d))))
     for label, cell in rows:
         lines.append(f'| {label} | - | ' + ' | '.join(
             ' / '.join(cell(d) for d in ds) for ds in diffs) + ' |')
     return lines
+
+
+def paired_se(diffs: List[float]) -> float:
+    """Standard error of the mean of per-seed differences (sample standard deviation)."""
+    return statistics.stdev(diffs) / len(diffs) ** 0.5
+
+
+def main_seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> List[str]:
+    """The seed table of the main section: baseline, TDE (three alphas) and BAGS."""
+    cols = [('baseline', 'baseline', 'test'), ('TDE alpha 0', 'tde', 'test_alpha0'),
+            (f'TDE alpha {results["tde"]["config_alpha"]:.4g}', 'tde', 'test'),
+            ('TDE alpha from held-out', 'tde', 'test_select'), ('BAGS', 'bags', 'test')]
+    return seed_table(results, seeds, cols, 'APr (bbox / segm) of the same runs with other '
+                      'seeds (`--seeds`; seed 0 is the table above):')
 
 
 def heldout_table(results: Dict[str, Dict[str, Any]], seeds: List[int]) -> str:
@@ -420,8 +438,7 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
                               'test_auto'),
                              (f'TDE (held-out alpha {tde["select"]["alpha"]:.4g})', 'tde',
                               'test_select'),
-                             ('RFS', 'rfs', 'test'), ('stage-2 CE control', 'baseline-ft', 'test'),
-                             *[(label, name, 'test') for label, name in SIGMOID]):
+                             ('RFS', 'rfs', 'test'), ('stage-2 CE control', 'baseline-ft', 'test')):
         res = results[name][key]
         deltas.append(f'{label} {res["bbox_APr"] - base["bbox_APr"]:+.2f} bbox / '
                       f'{res["segm_APr"] - base["segm_APr"]:+.2f} segm')
@@ -429,7 +446,7 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
               'wall-clock under whatever load the machine had while each run trained; the '
               'step-time table below is the cost comparison.']
     if args.seeds:
-        lines += seed_table(results, [0] + args.seeds)
+        lines += main_seed_table(results, [0] + args.seeds)
     lines += ['', heldout_table(results, [0] + args.seeds)]
     lines += ['', 'TDE strength from the one TDE checkpoint (moving-average momentum mu = '
               f'{tde["mu"]:g}; only `test_cfg.alpha` changes; the mean cosine of the test RoI '
@@ -446,15 +463,59 @@ def report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, 
               'median):', '', '| head | median step | relative to stock |',
               '| --- | ---: | ---: |']
     for name, t in timing.items():
-        lines.append(f'| {name} | {t["median_s"]:.3f} s | {t["ratio"]:.3f}x |')
+        if name in MAIN_HEADS:
+            lines.append(f'| {name} | {t["median_s"]:.3f} s | {t["ratio"]:.3f}x |')
+    return '\n'.join(lines + machine_lines(args, wall))
+
+
+def machine_lines(args: argparse.Namespace, wall: float) -> List[str]:
+    """The machine, wall-time and command lines that end a section."""
     load = os.getloadavg()[0]
-    lines += ['', f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
-              f'load average {load:.2f} at the end. Wall time {wall / 60:.1f} min' +
-              (' (runs that had finished before were read back, see --reuse; their train times '
-               'are in the table)' if args.reuse else '') + '.', '',
-              'Command:', '', '```', 'python bench/det_lt.py ' + ' '.join(sys.argv[1:]), '```',
-              '']
-    return '\n'.join(lines)
+    return ['', f'Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, '
+            f'load average {load:.2f} at the end. Wall time {wall / 60:.1f} min' +
+            (' (runs that had finished before were read back, see --reuse; their train times '
+             'are in the table)' if args.reuse else '') + '.', '',
+            'Command:', '', '```', 'python bench/det_lt.py ' + ' '.join(sys.argv[1:]), '```', '']
+
+
+def sigmoid_report(args: argparse.Namespace, results: Dict[str, Any], timing: Dict[str, Any],
+                   wall: float) -> str:
+    """The markdown section of the sigmoid-family losses against the baseline."""
+    seeds = [0] + args.seeds
+    lines = [SIGMOID_SECTION, '',
+             'The small Mask R-CNN of "Long-tailed detection (embedded set)" with its box '
+             'classifier loss replaced '
+             '(the twins in `configs/{federated,eqlv2,ecm,seesaw}/`), trained like the baseline '
+             f'({results["baseline"]["iters"]} iterations, batch 4, random sampling, one '
+             'joint training) and scored the same way (LVIS protocol, 500 validation images, '
+             f'at most {args.max_dets} detections per image, AP in percent). The baseline '
+             'column is trained in the same work directory with the same seeds, so each '
+             'difference is paired by seed. Mean over the seeds ' +
+             ', '.join(str(s) for s in seeds) + ':', '']
+    cols = [f'{iou} {k}' for iou in ('bbox', 'segm') for k in KEYS]
+    lines += ['| method | ' + ' | '.join(cols) + ' | mean train time |',
+              '| --- | ' + ' | '.join('---:' for _ in cols) + ' | ---: |']
+    for label, name in (('baseline (softmax CE)', 'baseline'), *SIGMOID):
+        runs = [results[name if s == 0 else f'{name}@{s}'] for s in seeds]
+        vals = ' | '.join(f'{statistics.mean(r["test"][c.replace(" ", "_")] for r in runs):.2f}'
+                          for c in cols)
+        train = statistics.mean(r['train_s'] for r in runs) / 60
+        lines.append(f'| {label} | {vals} | {train:.1f} min |')
+    lines += seed_table(results, seeds,
+                        [('baseline', 'baseline', 'test'),
+                         *[(label, name, 'test') for label, name in SIGMOID]],
+                        'APr (bbox / segm) per seed; the difference rows pair each method with '
+                        'the baseline of the same seed:')
+    lines += ['', 'Training-step time of each box head against the stock head with softmax CE '
+              '(the timing run of "Long-tailed detection (embedded set)": everything '
+              'trainable, same batches, '
+              f'{args.timing_batches} batches x {args.timing_rounds} interleaved rounds, '
+              'median; target: at most 1.10x the stock head):', '',
+              '| head | median step | relative to stock |', '| --- | ---: | ---: |']
+    for name, t in timing.items():
+        if name == MAIN_HEADS[0] or name not in MAIN_HEADS:
+            lines.append(f'| {name} | {t["median_s"]:.3f} s | {t["ratio"]:.3f}x |')
+    return '\n'.join(lines + machine_lines(args, wall))
 
 
 def only_lines(name: str, res: Dict[str, Any]) -> str:
@@ -516,13 +577,17 @@ def main() -> None:
                         help="TDE's moving-average momentum (default: the config's 0.9998, the "
                         "paper's LVIS value)")
     parser.add_argument('--seeds', type=int, nargs='*', default=[],
-                        help='train baseline, TDE, BAGS and the sigmoid-family losses again '
+                        help='train baseline, TDE and BAGS (with --sigmoid: the baseline and '
+                        'the sigmoid-family losses) again '
                         'with these seeds (the spread of one seed; APr of the two rare '
                         'categories moves by several points between seeds)')
     parser.add_argument('--only', nargs='+', metavar='JOB',
                         help="run only these jobs ('timing', run names such as 'ecm' or "
                         "'ecm@1'), print their numbers and write WORK_DIR/only.md; the doc is "
                         'left alone')
+    parser.add_argument('--sigmoid', action='store_true',
+                        help='train and report only the baseline and the sigmoid-family losses '
+                        '(each seed of --seeds too) in their own section')
     parser.add_argument('--work-dir', default='work_dirs/bench_det_lt')
     parser.add_argument('--doc', default='docs/benchmarks.md')
     parser.add_argument('--reuse', action='store_true',
@@ -544,7 +609,17 @@ def main() -> None:
         return
     start = time.time()
     timing = child(args, ['--child', 'timing'], osp.join(args.work_dir, 'timing.json'))
-    names = list(RUNS) + [f'{n}@{s}' for s in args.seeds for n in SEEDED]
+    if args.sigmoid:
+        names = ['baseline', *[name for _, name in SIGMOID]]
+        names += [f'{n}@{s}' for s in args.seeds for n in names]
+        results = {name: child(args, ['--child', 'train', name],
+                               osp.join(args.work_dir, name, 'metrics.json')) for name in names}
+        text = sigmoid_report(args, results, timing, time.time() - start)
+        write_section(args.doc, SIGMOID_SECTION, text)
+        print(text)
+        return
+    names = [n for n in RUNS if n not in dict(SIGMOID).values()]
+    names += [f'{n}@{s}' for s in args.seeds for n in SEEDED]
     results = {name: child(args, ['--child', 'train', name],
                                osp.join(args.work_dir, name, 'metrics.json')) for name in names}
     for name in names:
