@@ -6,7 +6,7 @@ export PYTHON
 LTR_MM_TASKS ?= det,cls
 export LTR_MM_TASKS
 DEMO_DIR ?= work_dirs/demo
-DET_CFG := configs/baselines/faster-rcnn_r18-w32_fpn_1xb4-2e_fashion-lvis.py
+DET_CFG := configs/baselines/faster-rcnn_r18-w32_fpn_1xb4-1e_fashion-lvis.py
 CLS_CFG := configs/baselines/ce_resnet32_1xb128-6e_fashion-mnist-lt-r100.py
 # The demo classifier's data: Fashion-MNIST-LT, imbalance factor 100 from 1000 training images
 # down to 10 (2,478 images; many-shot > 100: 5 classes, medium: 3, few-shot < 20: 2).
