@@ -50,7 +50,7 @@ demo: install $(DEMO_DATA)
 
 test: install
 	bash tools/dataset_converters/ensure_fashion_mnist.sh >/dev/null
-	$(PYTHON) -m pytest tests -q -p no:cacheprovider -rs --durations=15
+	$(PYTHON) -m pytest tests -q -p no:cacheprovider -rs --durations=15 -n 2 --dist worksteal
 
 lint:
 	$(PYTHON) -m ruff --version 2>/dev/null | grep -qx 'ruff $(RUFF_VERSION)' \

@@ -22,6 +22,12 @@ HAVE_MMDET = importlib.util.find_spec('mmdet') is not None
 NO_MMDET = 'needs mmdet (a classification-only install, LTR_MM_TASKS=cls)'
 DET_PARAM = re.compile(r'(^|[^a-z])det([^a-z]|$)|lvis|rcnn', re.IGNORECASE)
 DET_MODULE = re.compile(r'\bmmdet\b|lvis|rcnn|det_options', re.IGNORECASE)
+# The longest tests (a minute or more each: child processes that train, test or build every
+# config) run first, so that with `pytest -n 2` (make test) no worker is left with one at the end.
+SLOW_FIRST = ('tests/test_bench/test_gpu_check.py', 'tests/test_without_mmdet.py',
+              'tests/test_distributed/', 'tests/test_configs/test_demo_configs.py',
+              'tests/test_configs/test_small_det_configs.py',
+              'tests/test_configs/test_small_cls_configs.py')
 
 
 def pytest_configure(config):
@@ -48,6 +54,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.det)
         if not HAVE_MMDET and item.get_closest_marker('det') is not None:
             item.add_marker(pytest.mark.skip(reason=NO_MMDET))
+    items.sort(key=_slow_rank)  # stable: the order within each group is kept
+
+
+def _slow_rank(item) -> int:
+    path = item.nodeid.split('::')[0]
+    return next((i for i, prefix in enumerate(SLOW_FIRST) if path.startswith(prefix)),
+                len(SLOW_FIRST))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -7,6 +7,7 @@ plain ``import ltr_mm`` (what the configs' ``custom_imports`` does) must registe
 classification component, every classification config must build its model, and
 ``tools/train.py`` / ``tools/test.py`` must train, resume and test a config.
 """
+import glob
 import json
 import os
 import os.path as osp
@@ -48,9 +49,28 @@ def test_the_blocker_blocks():
     assert 'ops None' in out and "frameworks ['mmpretrain']" in out
 
 
+def _summary(out: str) -> dict:
+    return json.loads([line for line in out.splitlines() if line.startswith('{')][-1])
+
+
 def test_every_classification_config_builds():
-    out = _run(osp.join(BLOCKER, 'build_cls_configs.py'))
-    summary = json.loads([line for line in out.splitlines() if line.startswith('{')][-1])
+    # Two processes, each building every other config file; their lists are joined.
+    script = osp.join(BLOCKER, 'build_cls_configs.py')
+    procs = [subprocess.Popen([sys.executable, script, str(i), '2'], cwd=REPO, env=_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i in range(2)]
+    outs = [proc.communicate() for proc in procs]
+    for proc, (out, err) in zip(procs, outs):
+        assert proc.returncode == 0, out[-3000:] + err[-3000:]
+    halves = [_summary(out) for out, _ in outs]
+    summary = dict(halves[0])
+    for key in ('built', 'skipped'):
+        summary[key] = halves[0][key] + halves[1][key]
+    for key in ('frameworks', 'after_import', 'blocked_loaded', 'scopes', 'names'):
+        assert halves[0][key] == halves[1][key], key
+    all_configs = [p for p in glob.glob(osp.join(REPO, 'configs/**/*.py'), recursive=True)
+                   if '/_base_/' not in p]
+    assert len(summary['built']) + len(summary['skipped']) == len(all_configs)
     assert summary['frameworks'] == ['mmpretrain']
     assert summary['after_import'] == []  # `import ltr_mm` alone imports no torch
     assert summary['blocked_loaded'] == []

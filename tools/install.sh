@@ -103,7 +103,7 @@ if facts['mmcv'] or facts['mmcv_lite']:
 found = lambda *mods: int(all(importlib.util.find_spec(m) is not None for m in mods))  # noqa
 facts['build_tools'] = int(bool(found('pkg_resources', 'wheel', 'ninja')) and int(
     (facts['setuptools'] or '0').split('.')[0]) >= 77)
-facts['test_tools'] = found('pytest', 'tqdm', 'matplotlib')
+facts['test_tools'] = found('pytest', 'xdist', 'tqdm', 'matplotlib')
 spec = importlib.util.find_spec('ltr_mm')
 facts['ltr_mm'] = os.path.realpath(os.path.dirname(spec.origin)) if spec and spec.origin else ''
 for key, value in facts.items():
@@ -268,8 +268,8 @@ decide_all() {
       decide eval keep "lvis, pycocotools, faster-coco-eval" "present"
     else decide eval install "lvis==0.5.3 pycocotools faster-coco-eval==1.8.0" "missing"; fi
   else decide eval skip "lvis, pycocotools, faster-coco-eval" "LTR_MM_TASKS=cls"; fi
-  if [ "${F[test_tools]}" = 1 ]; then decide test_tools keep "pytest, tqdm, matplotlib" "present"
-  else decide test_tools install "pytest tqdm matplotlib" "missing"; fi
+  if [ "${F[test_tools]}" = 1 ]; then decide test_tools keep "pytest, pytest-xdist, tqdm, matplotlib" "present"
+  else decide test_tools install "pytest pytest-xdist tqdm matplotlib" "missing"; fi
   if [ "${F[ltr_mm]}" = "$(realpath "$ROOT/ltr_mm")" ]; then decide ltr_mm keep "ltr_mm" "installed from $ROOT"
   else decide ltr_mm install "-e $ROOT" "${F[ltr_mm]:+installed from ${F[ltr_mm]}, not this checkout}${F[ltr_mm]:-not installed}"; fi
 }

@@ -4,7 +4,8 @@ Detection configs (``default_scope='mmdet'``, or unreadable as their ``mmdet::``
 missing) are listed as skipped.
 
 Run by ``tests/test_without_mmdet.py`` with ``tests/without_mmdet`` on ``PYTHONPATH``; prints
-one JSON object on its last line.
+one JSON object on its last line. ``build_cls_configs.py I N`` handles every N-th config file
+from the I-th (0-based), so N processes share the configs.
 """
 import glob
 import json
@@ -25,7 +26,7 @@ def no_pretrained(cfg):
     return cfg
 
 
-def main() -> None:
+def main(shard: int, shards: int) -> None:
     from mmengine.config import Config
     from mmengine.registry import MODELS, DefaultScope
 
@@ -33,9 +34,8 @@ def main() -> None:
 
     after_import = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'mmpretrain'))
     built, skipped = [], []
-    for path in sorted(glob.glob(osp.join(REPO, 'configs/**/*.py'), recursive=True)):
-        if '/_base_/' in path:
-            continue
+    paths = sorted(glob.glob(osp.join(REPO, 'configs/**/*.py'), recursive=True))
+    for path in [p for p in paths if '/_base_/' not in p][shard::shards]:
         name = osp.relpath(path, REPO)
         try:
             cfg = Config.fromfile(path)
@@ -62,4 +62,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    main(*(map(int, sys.argv[1:3]) if len(sys.argv) > 2 else (0, 1)))
