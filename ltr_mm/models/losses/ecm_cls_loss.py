@@ -1,28 +1,27 @@
 """Effective class-margin (ECM) loss for the RoI box classifier."""
-from typing import Dict, Optional, Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
-from mmdet.models.losses import accuracy
 from torch import Tensor
 
 from ltr_mm.models.functional import (
     ecm_class_weights,
     ecm_frequencies,
     ecm_margins,
-    objectness_scores,
 )
 from ltr_mm.registry import DET_MODELS, register
 
 from .base_class_stats_loss import BaseClassStatsLoss
+from .sigmoid_cls_layouts import ObjectnessClsLayout
 
 
 @register(DET_MODELS)
-class ECMClsLoss(BaseClassStatsLoss):
+class ECMClsLoss(ObjectnessClsLayout, BaseClassStatsLoss):
     """`Effective class-margin loss <https://arxiv.org/abs/2301.09724>`_ (Cho and
     Krähenbühl, ECCV 2022) on the R-CNN box classifier, as the authors' code defines it.
 
-    ``fc_cls`` has ``C + 1`` outputs (:meth:`get_cls_channels`): one sigmoid logit per class
+    ``fc_cls`` has ``C + 1`` outputs (:class:`ObjectnessClsLayout`): one sigmoid logit per class
     and a last objectness (background) logit. From the training frequencies ``n_c`` (images
     containing class ``c``, from :meth:`set_class_stats`) and a background frequency
     ``n_bg = fg_bg_ratio * sum_c n_c``, every column ``k`` gets ``n+ = n_k``,
@@ -60,9 +59,6 @@ class ECMClsLoss(BaseClassStatsLoss):
         if not fg_bg_ratio > 0:
             raise ValueError(f'ECMClsLoss: fg_bg_ratio must be positive, got {fg_bg_ratio!r}')
         self.fg_bg_ratio = float(fg_bg_ratio)
-        self.custom_cls_channels = True
-        self.custom_activation = True
-        self.custom_accuracy = True
         for name in ('pos_margin', 'neg_margin', 'class_weight'):
             self.register_buffer(name, torch.zeros(0), persistent=False)
         self.init_class_stats()
@@ -79,25 +75,6 @@ class ECMClsLoss(BaseClassStatsLoss):
         self._store('pos_margin', pos)
         self._store('neg_margin', neg)
         self._store('class_weight', ecm_class_weights(freq))
-
-    def get_cls_channels(self, num_classes: int) -> int:
-        """Width of ``fc_cls``: ``C + 1`` (the last logit is the objectness)."""
-        return num_classes + 1
-
-    def get_activation(self, cls_score: Tensor) -> Tensor:
-        """``(R, C + 1)`` scores, background last (see the class docstring)."""
-        return objectness_scores(cls_score)
-
-    def get_accuracy(self, cls_score: Tensor, labels: Tensor) -> Dict[str, Tensor]:
-        """``acc_objectness`` (objectness logit > 0 on background RoIs, < 0 elsewhere) and
-        ``acc_classes`` (top-1 over the ``C`` class logits on the foreground RoIs)."""
-        with torch.no_grad():
-            num_classes = cls_score.size(-1) - 1
-            pos = labels < num_classes
-            bg_logit = cls_score[:, -1:]
-            obj = accuracy(torch.cat([-bg_logit, bg_logit], dim=1), (~pos).long())
-            return dict(acc_objectness=obj,
-                        acc_classes=accuracy(cls_score[pos, :-1], labels[pos]))
 
     def per_sample_loss(self, cls_score: Tensor, targets: Tensor) -> Tensor:
         """Weighted margin BCE summed over the ``C + 1`` columns, per RoI."""

@@ -1,23 +1,24 @@
 """Equalization loss v2 for the RoI box classifier: gradient-guided sigmoid re-weighting."""
-from typing import Dict, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
-from mmdet.models.losses import accuracy
 from mmdet.models.losses.utils import weight_reduce_loss
 from mmengine import dist
 from torch import Tensor, nn
 
-from ltr_mm.models.functional import eqlv2_class_weights, eqlv2_gradients, objectness_scores
+from ltr_mm.models.functional import eqlv2_class_weights, eqlv2_gradients
 from ltr_mm.registry import DET_MODELS, register
+
+from .sigmoid_cls_layouts import ObjectnessClsLayout
 
 
 @register(DET_MODELS)
-class EQLv2ClsLoss(nn.Module):
+class EQLv2ClsLoss(ObjectnessClsLayout, nn.Module):
     """`Equalization Loss v2 <https://arxiv.org/abs/2012.08548>`_ (Tan et al., CVPR 2021) on
     the R-CNN box classifier, as the authors' code defines it.
 
-    ``fc_cls`` has ``C + 1`` outputs (:meth:`get_cls_channels`): one sigmoid logit per class
+    ``fc_cls`` has ``C + 1`` outputs (:class:`ObjectnessClsLayout`): one sigmoid logit per class
     and a last objectness (background) logit. Every class ``j`` keeps the accumulated
     magnitudes of the gradients of its logit from positive and from negative RoIs, ``P_j`` and
     ``N_j`` (buffers ``pos_grad`` / ``neg_grad``, saved in checkpoints so a resumed run goes
@@ -64,29 +65,8 @@ class EQLv2ClsLoss(nn.Module):
         self.alpha = float(alpha)
         self.reduction = reduction
         self.loss_weight = loss_weight
-        self.custom_cls_channels = True
-        self.custom_activation = True
-        self.custom_accuracy = True
         self.register_buffer('pos_grad', torch.zeros(num_classes))
         self.register_buffer('neg_grad', torch.zeros(num_classes))
-
-    def get_cls_channels(self, num_classes: int) -> int:
-        """Width of ``fc_cls``: ``C + 1`` (the last logit is the objectness)."""
-        return num_classes + 1
-
-    def get_activation(self, cls_score: Tensor) -> Tensor:
-        """``(R, C + 1)`` scores, background last (see the class docstring)."""
-        return objectness_scores(cls_score)
-
-    def get_accuracy(self, cls_score: Tensor, labels: Tensor) -> Dict[str, Tensor]:
-        """``acc_objectness`` (objectness logit > 0 on background RoIs, < 0 elsewhere) and
-        ``acc_classes`` (top-1 over the ``C`` class logits on the foreground RoIs)."""
-        with torch.no_grad():
-            pos = labels < self.num_classes
-            bg_logit = cls_score[:, -1:]
-            obj = accuracy(torch.cat([-bg_logit, bg_logit], dim=1), (~pos).long())
-            return dict(acc_objectness=obj,
-                        acc_classes=accuracy(cls_score[pos, :-1], labels[pos]))
 
     def column_weights(self) -> Tuple[Tensor, Tensor]:
         """``(r, q)`` of the ``C + 1`` columns from the statistics collected so far (all one

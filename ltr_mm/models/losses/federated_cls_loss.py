@@ -1,25 +1,25 @@
 """Federated loss for the RoI box classifier: sigmoid BCE on a sampled subset of classes."""
-from typing import Dict, Optional, Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
-from mmdet.models.losses import accuracy
 from torch import Tensor
 
-from ltr_mm.models.functional import fed_class_mask, fed_class_weights, sigmoid_scores_with_bg
+from ltr_mm.models.functional import fed_class_mask, fed_class_weights
 from ltr_mm.registry import DET_MODELS, register
 
 from .base_class_stats_loss import BaseClassStatsLoss
+from .sigmoid_cls_layouts import SigmoidClsLayout
 
 
 @register(DET_MODELS)
-class FederatedClsLoss(BaseClassStatsLoss):
+class FederatedClsLoss(SigmoidClsLayout, BaseClassStatsLoss):
     """Federated loss of `Probabilistic two-stage detection
     <https://arxiv.org/abs/2103.07461>`_ (Zhou et al., 2021), as detectron2's
     ``USE_FED_LOSS``: per-class sigmoid cross-entropy on the R-CNN box classifier, computed
     only on the classes of the batch's ground truth and on sampled negative classes.
 
-    ``fc_cls`` has ``C`` outputs (:meth:`get_cls_channels`). A RoI of class ``y < C`` has the
+    ``fc_cls`` has ``C`` outputs (:class:`SigmoidClsLayout`). A RoI of class ``y < C`` has the
     one-hot target of ``y``, a background RoI (``y = C``) the all-zero target. Each call
     (one batch of RoIs) keeps the set ``S`` of its distinct labels, the background label
     counted when present, and adds foreground classes drawn without replacement with
@@ -52,9 +52,6 @@ class FederatedClsLoss(BaseClassStatsLoss):
                              f'got {num_fed_classes!r}')
         self.num_fed_classes = num_fed_classes
         self.freq_power = float(freq_power)
-        self.custom_cls_channels = True
-        self.custom_activation = True
-        self.custom_accuracy = True
         self.register_buffer('fed_weight', torch.zeros(0), persistent=False)
         self.init_class_stats()
 
@@ -66,20 +63,6 @@ class FederatedClsLoss(BaseClassStatsLoss):
     def update_stats(self, counts: Tensor) -> None:
         """Sampling weights ``n_c ** freq_power``."""
         self._store('fed_weight', fed_class_weights(counts, self.freq_power))
-
-    def get_cls_channels(self, num_classes: int) -> int:
-        """Width of ``fc_cls``: ``C`` (no background logit)."""
-        return num_classes
-
-    def get_activation(self, cls_score: Tensor) -> Tensor:
-        """``(R, C + 1)`` scores: ``sigmoid`` of the logits, then the background column."""
-        return sigmoid_scores_with_bg(cls_score)
-
-    def get_accuracy(self, cls_score: Tensor, labels: Tensor) -> Dict[str, Tensor]:
-        """``acc_classes``: top-1 over the ``C`` logits on the foreground RoIs."""
-        with torch.no_grad():
-            pos = labels < cls_score.size(-1)
-            return dict(acc_classes=accuracy(cls_score[pos], labels[pos]))
 
     def per_sample_loss(self, cls_score: Tensor, targets: Tensor) -> Tensor:
         """Sum of the BCE terms of the kept classes, per RoI."""

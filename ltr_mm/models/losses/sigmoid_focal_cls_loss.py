@@ -1,28 +1,28 @@
 """Sigmoid focal loss for the RoI box classifier, owning the ``fc_cls`` layout and scores."""
-from typing import Dict, Optional
+from typing import Optional
 
-import torch
 import torch.nn.functional as F
-from mmdet.models.losses import accuracy
 from mmdet.models.losses.focal_loss import py_sigmoid_focal_loss
 from torch import Tensor, nn
 
 from ltr_mm.registry import DET_MODELS, register
 
+from .sigmoid_cls_layouts import SigmoidClsLayout
+
 
 @register(DET_MODELS)
-class SigmoidFocalClsLoss(nn.Module):
+class SigmoidFocalClsLoss(SigmoidClsLayout, nn.Module):
     """`Focal loss <https://arxiv.org/abs/1708.02002>`_ on the R-CNN box classifier
     ("focal-cls"), with per-class sigmoids and no background logit.
 
-    ``fc_cls`` has ``C`` outputs (:meth:`get_cls_channels`). A RoI of class ``y < C`` has the
+    ``fc_cls`` has ``C`` outputs (:class:`SigmoidClsLayout`). A RoI of class ``y < C`` has the
     one-hot target of ``y``; a background RoI (``y = C``) has the all-zero target. The loss is
     mmdet's sigmoid focal loss (``py_sigmoid_focal_loss``, the maths of mmcv's kernel):
     ``sum_c w_r * alpha_t * (1 - p_t) ** gamma * BCE(z_rc, t_rc)`` summed over RoIs ``r`` and
     classes ``c``, divided by ``avg_factor`` (the box head passes the number of RoIs with a
     positive label weight).
 
-    The loss sets ``custom_cls_channels`` / ``custom_activation`` / ``custom_accuracy``, so a
+    Its layout sets ``custom_cls_channels`` / ``custom_activation`` / ``custom_accuracy``, so a
     stock ``Shared2FCBBoxHead`` (and every Cascade / HTC stage) scores with
     :meth:`get_activation`: ``C + 1`` columns in mmdet's order, ``sigmoid(z_c)`` for the
     foreground classes ``0..C-1`` and a background column
@@ -49,25 +49,6 @@ class SigmoidFocalClsLoss(nn.Module):
         self.alpha = float(alpha)
         self.reduction = reduction
         self.loss_weight = loss_weight
-        self.custom_cls_channels = True
-        self.custom_activation = True
-        self.custom_accuracy = True
-
-    def get_cls_channels(self, num_classes: int) -> int:
-        """Width of ``fc_cls``: ``C`` (no background logit)."""
-        return num_classes
-
-    def get_activation(self, cls_score: Tensor) -> Tensor:
-        """``(R, C + 1)`` scores: ``sigmoid`` of the ``C`` logits, then the background column
-        ``prod_c (1 - sigmoid(z_c))``."""
-        bg = torch.exp(-F.softplus(cls_score).sum(dim=-1, keepdim=True))
-        return torch.cat([cls_score.sigmoid(), bg], dim=-1)
-
-    def get_accuracy(self, cls_score: Tensor, labels: Tensor) -> Dict[str, Tensor]:
-        """``acc_classes``: top-1 over the ``C`` logits on the foreground RoIs."""
-        with torch.no_grad():
-            pos = labels < cls_score.size(-1)
-            return dict(acc_classes=accuracy(cls_score[pos], labels[pos]))
 
     def forward(self, cls_score: Tensor, label: Tensor, weight: Optional[Tensor] = None,
                 avg_factor: Optional[float] = None,
