@@ -501,6 +501,8 @@ def sigmoid_report(args: argparse.Namespace, results: Dict[str, Any], timing: Di
                           for c in cols)
         train = statistics.mean(r['train_s'] for r in runs) / 60
         lines.append(f'| {label} | {vals} | {train:.1f} min |')
+    lines += ['', 'Train times are wall-clock under whatever load the machine had while each run '
+              'trained; the step-time table below is the cost comparison.']
     lines += seed_table(results, seeds,
                         [('baseline', 'baseline', 'test'),
                          *[(label, name, 'test') for label, name in SIGMOID]],
