@@ -25,6 +25,8 @@ triple the test time on a CPU.
   batch, background included), EQLv2, ECM (cosine classifier, normalised mask predictor,
   gradient clipping at norm 5, as its authors) and mmdet's Seesaw Loss (cosine classifier,
   normalised mask predictor), the small twins in ``configs/{federated,eqlv2,ecm,seesaw}/``;
+- ``federated-all``: the control of ``federated``, the same twin with every class kept
+  (``num_fed_classes`` = C + 1), which is plain sigmoid BCE; the sigmoid section pairs the two;
 - ``tde``: the TDE box head trained like the baseline, scored from the same checkpoint with
   alpha = 1.5 (the config's value), alpha = 0 (plain causal-norm inference), each
   ``--tde-alphas`` value and the authors' label-free rule ``alpha = 1 / mean(cos)``, the mean
@@ -47,9 +49,10 @@ median step time over the stock head's. Each training run and the timing run is 
 process of this script.
 
 ``--sigmoid`` writes the section of the sigmoid-family losses instead (its own heading in
-``docs/benchmarks.md``): the baseline and the four twins, each with seed 0 and every seed of
-``--seeds``, their mean APs, the per-seed APr table with the paired differences and the step
-times of their heads against the stock head. The baseline runs are shared with the main section.
+``docs/benchmarks.md``): the baseline, the four twins and the federated control, each with
+seed 0 and every seed of ``--seeds``, their mean APs, the per-seed APr tables with the paired
+differences and the step times of their heads against the stock head. The baseline runs are
+shared with the main section.
 
 ``--only JOB ...`` runs just the listed jobs (``timing`` and / or run names such as ``ecm`` or
 ``ecm@1``), prints their numbers and writes them to ``WORK_DIR/only.md``, leaving
@@ -79,12 +82,15 @@ RUNS = {  # name: (config, stage-1 run or None)
     'baseline-ft': (BASE, 'baseline'),
     'federated': ('configs/federated/federated_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py',
                   None),
+    'federated-all': ('configs/federated/federated_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py',
+                      None),  # control: every class kept (num_fed_classes = C + 1)
     'eqlv2': ('configs/eqlv2/eqlv2_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
     'ecm': ('configs/ecm/ecm_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
     'seesaw': ('configs/seesaw/seesaw_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
 }
 SIGMOID = (('federated loss', 'federated'), ('EQLv2', 'eqlv2'), ('ECM', 'ecm'),
            ('Seesaw', 'seesaw'))  # (label, run) of the sigmoid-family rows
+CONTROL = ('federated loss, every class kept (control)', 'federated-all')
 KEYS = ('AP', 'APr', 'APc', 'APf')
 SEEDED = ('baseline', 'tde', 'bags')  # --seeds runs of the main section
 SIGMOID_SECTION = '## Long-tailed detection: sigmoid-family losses (embedded set)'
@@ -132,6 +138,9 @@ def child_train(name: str, args: argparse.Namespace) -> None:
     cfg.randomness = dict(seed=int(seed or 0))
     if name == 'tde' and args.tde_mu is not None:
         cfg.model.roi_head.bbox_head.mu = args.tde_mu
+    if name == 'federated-all':  # C + 1 kept classes: no draw leaves a class out
+        head = cfg.model.roi_head.bbox_head
+        head.loss_cls.num_fed_classes = head.num_classes + 1
     if stage1:
         stage1 += f'@{seed}' if seed else ''
         cfg.load_from = osp.join(args.work_dir, stage1, f'iter_{args.iters}.pth')
@@ -352,10 +361,11 @@ def args_iters(results: Dict[str, Dict[str, Any]]) -> int:
 
 
 def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int], cols: List[tuple],
-               intro: str) -> List[str]:
-    """APr (bbox / segm) of the ``cols`` runs (label, run, result key; the baseline first) for
-    every seed and their mean; for each method the mean, standard error, their ratio and the
-    sign count of its difference with the baseline of the same seed."""
+               intro: str, ref: str = 'baseline') -> List[str]:
+    """APr (bbox / segm) of the ``cols`` runs (label, run, result key; the reference, named
+    ``ref`` in the row labels, first) for every seed and their mean; for each other run the
+    mean, standard error, their ratio and the sign count of its difference with the reference
+    of the same seed."""
     lines = ['', intro, '', '| seed | ' + ' | '.join(c[0] for c in cols) + ' |',
              '| ---: | ' + ' | '.join('---:' for _ in cols) + ' |']
     vals = {c[0]: [] for c in cols}
@@ -371,11 +381,11 @@ def seed_table(results: Dict[str, Dict[str, Any]], seeds: List[int], cols: List[
                  ' |')
     base = vals.pop(cols[0][0])  # per seed; each method's difference with it, per seed
     diffs = [[[x[i] - b[i] for x, b in zip(v, base)] for i in (0, 1)] for v in vals.values()]
-    rows = (('mean - baseline', lambda d: f'{statistics.mean(d):+.2f}'),
+    rows = ((f'mean - {ref}', lambda d: f'{statistics.mean(d):+.2f}'),
             ('standard error of the paired difference', lambda d: f'{paired_se(d):.2f}'),
-            ('(mean - baseline) / standard error',
+            (f'(mean - {ref}) / standard error',
              lambda d: f'{statistics.mean(d) / paired_se(d):+.1f}' if paired_se(d) else '-'),
-            ('seeds above the baseline', lambda d: str(sum(x > 0 for x in d))))
+            (f'seeds above the {ref}', lambda d: str(sum(x > 0 for x in d))))
     for label, cell in rows:
         lines.append(f'| {label} | - | ' + ' | '.join(
             ' / '.join(cell(d) for d in ds) for ds in diffs) + ' |')
@@ -495,7 +505,7 @@ def sigmoid_report(args: argparse.Namespace, results: Dict[str, Any], timing: Di
     cols = [f'{iou} {k}' for iou in ('bbox', 'segm') for k in KEYS]
     lines += ['| method | ' + ' | '.join(cols) + ' | mean train time |',
               '| --- | ' + ' | '.join('---:' for _ in cols) + ' | ---: |']
-    for label, name in (('baseline (softmax CE)', 'baseline'), *SIGMOID):
+    for label, name in (('baseline (softmax CE)', 'baseline'), *SIGMOID, CONTROL):
         runs = [results[name if s == 0 else f'{name}@{s}'] for s in seeds]
         vals = ' | '.join(f'{statistics.mean(r["test"][c.replace(" ", "_")] for r in runs):.2f}'
                           for c in cols)
@@ -508,6 +518,12 @@ def sigmoid_report(args: argparse.Namespace, results: Dict[str, Any], timing: Di
                          *[(label, name, 'test') for label, name in SIGMOID]],
                         'APr (bbox / segm) per seed; the difference rows pair each method with '
                         'the baseline of the same seed:')
+    lines += seed_table(results, seeds, [(CONTROL[0], CONTROL[1], 'test'),
+                                         ('federated loss', 'federated', 'test')],
+                        'The federated twin against its control: the same config with '
+                        '`num_fed_classes` = C + 1 = 11, so every class is kept in every batch '
+                        'and the loss is plain sigmoid BCE. The difference isolates the class '
+                        'draw (APr, bbox / segm, paired by seed):', ref='control')
     lines += ['', 'Training-step time of each box head against the stock head with softmax CE '
               '(the timing run of "Long-tailed detection (embedded set)": everything '
               'trainable, same batches, '
@@ -612,7 +628,7 @@ def main() -> None:
     start = time.time()
     timing = child(args, ['--child', 'timing'], osp.join(args.work_dir, 'timing.json'))
     if args.sigmoid:
-        names = ['baseline', *[name for _, name in SIGMOID]]
+        names = ['baseline', *[name for _, name in SIGMOID], CONTROL[1]]
         names += [f'{n}@{s}' for s in args.seeds for n in names]
         results = {name: child(args, ['--child', 'train', name],
                                osp.join(args.work_dir, name, 'metrics.json')) for name in names}
@@ -620,7 +636,7 @@ def main() -> None:
         write_section(args.doc, SIGMOID_SECTION, text)
         print(text)
         return
-    names = [n for n in RUNS if n not in dict(SIGMOID).values()]
+    names = [n for n in RUNS if n not in (*dict(SIGMOID).values(), CONTROL[1])]
     names += [f'{n}@{s}' for s in args.seeds for n in SEEDED]
     results = {name: child(args, ['--child', 'train', name],
                                osp.join(args.work_dir, name, 'metrics.json')) for name in names}
