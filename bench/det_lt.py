@@ -74,16 +74,15 @@ from bench_doc import write_section
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SECTION = '## Long-tailed detection (embedded set)'
 BASE = 'configs/baselines/mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py'
+FED = 'configs/federated/federated_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py'
 RUNS = {  # name: (config, stage-1 run or None)
     'baseline': (BASE, None),
     'rfs': ('configs/rfs/rfs-stochastic_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
     'tde': ('configs/tde/tde_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
     'bags': ('configs/bags/bags_mask-rcnn_r18-w32_fpn_1xb4-4e_fashion-lvis.py', 'baseline'),
     'baseline-ft': (BASE, 'baseline'),
-    'federated': ('configs/federated/federated_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py',
-                  None),
-    'federated-all': ('configs/federated/federated_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py',
-                      None),  # control: every class kept (num_fed_classes = C + 1)
+    'federated': (FED, None),
+    'federated-all': (FED, None),  # control: every class kept (num_fed_classes = C + 1)
     'eqlv2': ('configs/eqlv2/eqlv2_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
     'ecm': ('configs/ecm/ecm_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
     'seesaw': ('configs/seesaw/seesaw_mask-rcnn_r18-w32_fpn_1xb4-12e_fashion-lvis.py', None),
